@@ -253,11 +253,12 @@ contract CarbonRegistry is ICarbonRegistry, AccessControlDefaultAdminRules, EIP7
         returns (uint256 reportId)
     {
         if (block.timestamp > input.deadline) revert ReportExpired(input.deadline, block.timestamp);
-        Project storage p = _projects[input.projectId];
-        uint32 methodologyId = _checkReportSubject(input, p);
+        // Replay is checked first, so a resubmitting oracle learns its report is already on-chain.
         bytes32 digest = reportDigest(input);
         uint256 existing = _reportIds[digest];
         if (existing != 0) revert ReportReplayed(digest, existing);
+        Project storage p = _projects[input.projectId];
+        uint32 methodologyId = _checkReportSubject(input, p);
         address[] memory signers = _verifySignatures(digest, signatures);
         p.lastPeriodEnd = input.periodEnd;
         reportId = _storeReport(input, methodologyId, digest, signers);

@@ -1,0 +1,183 @@
+"""A dev chain with the registry deployed and its roles seeded (anvil's public keys: dev mode only).
+
+Used by the test-suite, `make demo` and partner apps testing against a local chain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth_utils.crypto import keccak
+from web3 import Web3
+from web3.types import TxReceipt
+
+from carbon_chain.chain import Registry
+from carbon_chain.deploy import DeployParams, deploy
+from carbon_chain.domain import (
+    ISSUER_ROLE,
+    ORACLE_ROLE,
+    PAUSER_ROLE,
+    REGISTRAR_ROLE,
+    VERIFIER_ROLE,
+    AccountKind,
+    MethodologyKind,
+)
+from carbon_chain.eip712 import Domain, ReportPayload, report_typed_data
+from carbon_chain.manifest import Deployment
+from carbon_chain.signer import LocalSigner, Signer
+
+DEV_ACCOUNTS = 20  # anvil --accounts
+
+
+@dataclass
+class Actors:
+    """The registry's participants on a dev chain, each with its own key."""
+
+    agency: LocalSigner  # admin, registrar, issuer, pauser
+    oracle: LocalSigner
+    verifiers: list[LocalSigner]
+    proponent: LocalSigner  # an enterprise that owns projects
+    organiser: LocalSigner
+    buffer: LocalSigner
+    aggregator: LocalSigner  # the platform account that receives personal points
+    enterprise: LocalSigner  # a second enterprise that buys and retires credits
+    citizens: list[LocalSigner] = field(default_factory=list)
+
+    @classmethod
+    def from_dev_keys(cls, chain_id: int, verifiers: int = 3) -> Actors:
+        """Assign anvil's keys 0..n to the roles."""
+        key = iter(range(DEV_ACCOUNTS))
+
+        def nxt() -> LocalSigner:
+            return LocalSigner.dev(next(key), chain_id)
+
+        return cls(
+            agency=nxt(),
+            oracle=nxt(),
+            verifiers=sorted((nxt() for _ in range(verifiers)), key=lambda s: int(s.address, 16)),
+            proponent=nxt(),
+            organiser=nxt(),
+            buffer=nxt(),
+            aggregator=nxt(),
+            enterprise=nxt(),
+            citizens=[nxt() for _ in range(4)],
+        )
+
+
+def record_hash(text: str) -> bytes:
+    """Hash an off-chain record reference (registration record, metadata) for the chain."""
+    return keccak(text=text)
+
+
+class DevRegistry:
+    """A deployed registry plus its actors, with the agency's routine operations as methods."""
+
+    def __init__(self, w3: Web3, deployment: Deployment, actors: Actors) -> None:
+        self.w3 = w3
+        self.deployment = deployment
+        self.actors = actors
+        self.reg = Registry.at(w3, deployment.registry, deployment.ledger)
+        self.domain = Domain(deployment.chain_id, deployment.registry)
+
+    @classmethod
+    def create(cls, w3: Web3, params: DeployParams | None = None) -> DevRegistry:
+        """Deploy, grant roles, register the actors' accounts and set aggregator and buffer."""
+        actors = Actors.from_dev_keys(w3.eth.chain_id)
+        deployment = deploy(w3, actors.agency, params)
+        dev = cls(w3, deployment, actors)
+        dev.seed_roles_and_accounts()
+        return dev
+
+    def send(self, signer: Signer, fn: Any) -> TxReceipt:
+        """Send a contract call as `signer` and wait for it."""
+        return self.reg.transact(signer, fn)
+
+    def seed_roles_and_accounts(self) -> None:
+        """Grant the agency's and participants' roles and register their carbon accounts."""
+        a, r, led = self.actors, self.reg.registry.functions, self.reg.ledger.functions
+        for role in (REGISTRAR_ROLE, ISSUER_ROLE, PAUSER_ROLE):
+            self.send(a.agency, r.grantRole(role, a.agency.address))
+        self.send(a.agency, r.grantRole(ORACLE_ROLE, a.oracle.address))
+        accounts: list[tuple[Signer, AccountKind]] = [
+            (a.agency, AccountKind.AGENCY),
+            (a.oracle, AccountKind.ORACLE),
+            (a.proponent, AccountKind.ENTERPRISE),
+            (a.organiser, AccountKind.ORGANISER),
+            (a.buffer, AccountKind.BUFFER),
+            (a.aggregator, AccountKind.ENTERPRISE),
+            (a.enterprise, AccountKind.ENTERPRISE),
+        ]
+        accounts += [(v, AccountKind.VERIFIER) for v in a.verifiers]
+        accounts += [(c, AccountKind.INDIVIDUAL) for c in a.citizens]
+        for signer, kind in accounts:
+            self.register_account(signer.address, kind)
+        for v in a.verifiers:
+            self.send(a.agency, r.grantRole(VERIFIER_ROLE, v.address))
+        self.send(a.agency, led.setAggregator(a.aggregator.address))
+        self.send(a.agency, led.setBufferAccount(a.buffer.address))
+
+    def register_account(self, address: str, kind: AccountKind, region: int = 420100) -> TxReceipt:
+        """Register a carbon account as the agency's registrar."""
+        fn = self.reg.ledger.functions.registerAccount(
+            address, int(kind), region, record_hash(f"account:{address}")
+        )
+        return self.send(self.actors.agency, fn)
+
+    def register_methodology(
+        self,
+        code: str,
+        version: int = 1,
+        sector: str = "transport",
+        kind: MethodologyKind = MethodologyKind.PROJECT,
+        point_validity: int = 0,
+    ) -> int:
+        """Register a methodology and return its id."""
+        fn = self.reg.registry.functions.registerMethodology(
+            code, version, sector, int(kind), keccak(text=f"{code}@{version}"), point_validity
+        )
+        receipt = self.send(self.actors.agency, fn)
+        (ev,) = self.reg.events(receipt, self.reg.registry, "MethodologyRegistered")
+        return int(ev["args"]["methodologyId"])
+
+    def propose_project(self, methodology_id: int, proponent: str, region: int = 420100) -> int:
+        """Propose a project (it enters its public-notice period) and return its id."""
+        fn = self.reg.registry.functions.proposeProject(
+            methodology_id, proponent, region, keccak(text=f"project:{proponent}"), "ipfs://project"
+        )
+        receipt = self.send(self.actors.agency, fn)
+        (ev,) = self.reg.events(receipt, self.reg.registry, "ProjectProposed")
+        return int(ev["args"]["projectId"])
+
+    def advance_time(self, seconds: int) -> None:
+        """Move the dev chain's clock forward and mine a block (anvil-only RPC)."""
+        self.w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
+        self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+    def register_project(self, methodology_id: int, proponent: str, region: int = 420100) -> int:
+        """Propose a project, wait out its notice period and register it."""
+        project_id = self.propose_project(methodology_id, proponent, region)
+        self.advance_time(int(self.reg.registry.functions.noticePeriod().call()) + 1)
+        self.send(self.actors.agency, self.reg.registry.functions.registerProject(project_id))
+        return project_id
+
+    def sign_report(self, payload: ReportPayload, verifiers: list[LocalSigner]) -> list[bytes]:
+        """Return the verifiers' EIP-712 signatures in ascending signer order."""
+        ordered = sorted(verifiers, key=lambda s: int(s.address, 16))
+        typed = report_typed_data(self.domain, payload)
+        return [v.sign_typed_data(typed) for v in ordered]
+
+    def submit_report(
+        self, payload: ReportPayload, verifiers: list[LocalSigner] | None = None
+    ) -> int:
+        """Have k verifiers sign `payload`, submit it as the oracle and return the report id."""
+        signers = verifiers if verifiers is not None else self.actors.verifiers[:2]
+        signatures = self.sign_report(payload, signers)
+        fn = self.reg.registry.functions.submitReport(payload.as_tuple(), signatures)
+        receipt = self.send(self.actors.oracle, fn)
+        (ev,) = self.reg.events(receipt, self.reg.registry, "ReportVerified")
+        return int(ev["args"]["reportId"])
+
+    def now(self) -> int:
+        """The latest block's timestamp."""
+        return int(self.w3.eth.get_block("latest")["timestamp"])

@@ -252,11 +252,12 @@ contract CarbonRegistry is ICarbonRegistry, AccessControlDefaultAdminRules, EIP7
         knownProject(input.projectId)
         returns (uint256 reportId)
     {
-        if (block.timestamp > input.deadline) revert ReportExpired(input.deadline, block.timestamp);
-        // Replay is checked first, so a resubmitting oracle learns its report is already on-chain.
+        // Replay is checked first (before expiry too), so a resubmitting oracle learns its report is
+        // already on-chain even when it resumes after the signatures' deadline.
         bytes32 digest = reportDigest(input);
         uint256 existing = _reportIds[digest];
         if (existing != 0) revert ReportReplayed(digest, existing);
+        if (block.timestamp > input.deadline) revert ReportExpired(input.deadline, block.timestamp);
         Project storage p = _projects[input.projectId];
         uint32 methodologyId = _checkReportSubject(input, p);
         address[] memory signers = _verifySignatures(digest, signatures);

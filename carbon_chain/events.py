@@ -1,0 +1,163 @@
+"""Fast event decoding and chunked log fetching shared by the node's indexer and the auditor.
+
+Raw `eth_getLogs` + `eth_abi` decoding (≈80,000 logs/s here) instead of web3's per-log
+`process_log` (≈2,300/s).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi.abi import decode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+from web3 import Web3
+from web3.exceptions import Web3RPCError
+
+from carbon_chain.abi import load_abi
+
+CONTRACTS = ("CarbonRegistry", "CarbonLedger")
+
+
+def _type(param: dict[str, Any]) -> str:
+    if param["type"].startswith("tuple"):
+        inner = ",".join(_type(c) for c in param["components"])
+        return f"({inner}){param['type'][5:]}"
+    return str(param["type"])
+
+
+def _named(param: dict[str, Any], value: Any) -> Any:
+    """Turn decoded tuples into dicts keyed by component name; checksum addresses."""
+    kind = param["type"]
+    if kind.startswith("tuple"):
+        if kind.endswith("[]"):
+            item = {**param, "type": kind[:-2]}
+            return [_named(item, v) for v in value]
+        return {c["name"]: _named(c, v) for c, v in zip(param["components"], value, strict=True)}
+    if kind == "address":
+        return to_checksum_address(value)
+    if kind == "address[]":
+        return [to_checksum_address(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class DecodedEvent:
+    """One decoded log with its chain position."""
+
+    contract: str
+    name: str
+    args: dict[str, Any]
+    block_number: int
+    block_hash: bytes
+    tx_hash: bytes
+    tx_index: int
+    log_index: int
+    address: str
+
+    @property
+    def position(self) -> tuple[int, int, int]:
+        """(block, tx index, log index): the order events must be applied in."""
+        return (self.block_number, self.tx_index, self.log_index)
+
+
+@dataclass(frozen=True)
+class _EventSpec:
+    contract: str
+    name: str
+    indexed: list[dict[str, Any]]
+    data: list[dict[str, Any]]
+    order: list[str]
+
+
+class EventCodec:
+    """Decodes the registry's logs by topic0, for the two deployed contract addresses."""
+
+    def __init__(self, registry: str, ledger: str) -> None:
+        self.addresses = {to_checksum_address(registry): "CarbonRegistry"}
+        self.addresses[to_checksum_address(ledger)] = "CarbonLedger"
+        self._specs: dict[tuple[str, bytes], _EventSpec] = {}
+        for contract in CONTRACTS:
+            for item in load_abi(contract):
+                if item.get("type") != "event":
+                    continue
+                signature = f"{item['name']}({','.join(_type(i) for i in item['inputs'])})"
+                self._specs[(contract, keccak(text=signature))] = _EventSpec(
+                    contract=contract,
+                    name=item["name"],
+                    indexed=[i for i in item["inputs"] if i["indexed"]],
+                    data=[i for i in item["inputs"] if not i["indexed"]],
+                    order=[i["name"] for i in item["inputs"]],
+                )
+
+    def topic(self, contract: str, name: str) -> bytes:
+        """Return topic0 of `contract`'s event `name`."""
+        for (c, topic), spec in self._specs.items():
+            if c == contract and spec.name == name:
+                return topic
+        raise KeyError(f"{contract} has no event {name}")
+
+    def decode(self, log: Any) -> DecodedEvent | None:
+        """Decode one raw log (as returned by eth_getLogs); None for logs of other contracts."""
+        contract = self.addresses.get(to_checksum_address(log["address"]))
+        topics = [bytes(t) for t in log["topics"]]
+        if contract is None or not topics:
+            return None
+        spec = self._specs.get((contract, topics[0]))
+        if spec is None:
+            return None
+        args: dict[str, Any] = {}
+        for param, topic in zip(spec.indexed, topics[1:], strict=True):
+            (value,) = decode([_type(param)], topic)
+            args[param["name"]] = _named(param, value)
+        values = decode([_type(p) for p in spec.data], bytes(log["data"]))
+        for param, value in zip(spec.data, values, strict=True):
+            args[param["name"]] = _named(param, value)
+        return DecodedEvent(
+            contract=contract,
+            name=spec.name,
+            args={name: args[name] for name in spec.order},
+            block_number=int(log["blockNumber"]),
+            block_hash=bytes(log["blockHash"]),
+            tx_hash=bytes(log["transactionHash"]),
+            tx_index=int(log["transactionIndex"]),
+            log_index=int(log["logIndex"]),
+            address=to_checksum_address(log["address"]),
+        )
+
+
+def fetch_logs(
+    w3: Web3,
+    addresses: Sequence[str],
+    from_block: int,
+    to_block: int,
+    chunk: int = 2000,
+    max_chunk: int = 100_000,
+) -> Iterator[tuple[int, int, list[Any]]]:
+    """Yield (start, end, raw logs) for [from_block, to_block] in adaptive chunks.
+
+    The chunk halves when the node refuses a range (too many results) and grows again after
+    successes, like web3.py's EventScanner recipe.
+    """
+    start = from_block
+    size = chunk
+    while start <= to_block:
+        end = min(to_block, start + size - 1)
+        try:
+            logs = w3.eth.get_logs(
+                {
+                    "address": [to_checksum_address(a) for a in addresses],
+                    "fromBlock": start,
+                    "toBlock": end,
+                }
+            )
+        except (Web3RPCError, ValueError):
+            if size == 1:
+                raise
+            size = max(1, size // 2)
+            continue
+        yield start, end, list(logs)
+        start = end + 1
+        size = min(max_chunk, size * 2)

@@ -202,6 +202,8 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
         private
         returns (IssuanceTerms memory t, uint64 qty, uint64 buffer)
     {
+        // A distribution without buffer mints nothing here, yet it creates credits: the pause stops it too.
+        if (_config.paused) revert LedgerPaused();
         t = _registry.issuanceTerms(reportId);
         if (t.reportStatus != ReportStatus.VERIFIED) revert LedgerReportNotVerified(reportId);
         if (t.projectStatus != ProjectStatus.REGISTERED) revert LedgerProjectNotRegistered(t.projectId);
@@ -355,6 +357,8 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
         if (kind != CancellationKind.INVALIDATION && kind != CancellationKind.EXPIRY) {
             revert LedgerInvalidCancellationKind(kind);
         }
+        // Only a carbon account's credits: the ledger's export custody leaves through confirmExport/releaseLock.
+        _account(holder);
         Batch storage b = _batch(batchId);
         if (kind == CancellationKind.EXPIRY) {
             uint40 expiresAt = b.expiresAt;
@@ -479,17 +483,25 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
     function _update(address from, address to, uint256[] memory ids, uint256[] memory values) internal override {
         Config memory cfg = _config;
         if (cfg.paused) revert LedgerPaused();
-        if (!_ledgerMove) _checkMovement(cfg, from, to, ids);
+        if (!_ledgerMove) _checkMovement(cfg, from, to, ids, values);
         super._update(from, to, ids, values);
     }
 
-    function _checkMovement(Config memory cfg, address from, address to, uint256[] memory ids) private view {
-        AccountKind fromKind;
-        if (from != address(0)) fromKind = _requireActive(from);
+    function _checkMovement(
+        Config memory cfg,
+        address from,
+        address to,
+        uint256[] memory ids,
+        uint256[] memory values
+    ) private view {
+        if (from != address(0)) _requireActive(from);
         if (to != address(0)) _requireActive(to);
         if (from == address(0) || to == address(0)) return;
-        // Points are only ever held by individuals and the aggregator, so other senders skip the batch read.
-        if (fromKind != AccountKind.INDIVIDUAL && from != cfg.aggregator) return;
+        // Mints and burns check their amounts themselves; a zero transfer would be an empty record.
+        for (uint256 i = 0; i < values.length; ++i) {
+            if (values[i] == 0) revert LedgerZeroAmount();
+        }
+        // Every sender is checked: a former aggregator may still hold points after setAggregator.
         for (uint256 i = 0; i < ids.length; ++i) {
             Batch storage b = _batches[ids[i]];
             if (b.kind == MethodologyKind.PERSONAL_SCENARIO) {

@@ -108,4 +108,12 @@ abstract contract Test {
     function assertGe(uint256 a, uint256 b, string memory err) internal pure {
         vm.assertGe(a, b, err);
     }
+
+    function assertEq(bool a, bool b, string memory err) internal pure {
+        vm.assertEq(a, b, err);
+    }
+
+    function assertEq(address a, address b, string memory err) internal pure {
+        vm.assertEq(a, b, err);
+    }
 }

@@ -93,6 +93,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
             status: AccountStatus.ACTIVE,
             region: region,
             registeredAt: uint64(block.timestamp),
+            pointsHolder: kind == AccountKind.INDIVIDUAL,
             recordHash: recordHash
         });
         emit AccountRegistered(account, kind, region, recordHash);
@@ -137,6 +138,8 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
     /// @inheritdoc ICarbonLedger
     function setAggregator(address aggregator_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _requireActive(aggregator_);
+        // Stays set after a hand-over: a former aggregator's points keep their restrictions.
+        _accounts[aggregator_].pointsHolder = true;
         emit AggregatorChanged(_config.aggregator, aggregator_);
         _config.aggregator = aggregator_;
     }
@@ -158,6 +161,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
 
     /// @inheritdoc ICarbonLedger
     function unpause() external onlyRole(Roles.PAUSER) {
+        if (!_config.paused) revert LedgerNotPaused();
         _config.paused = false;
         emit LedgerPauseChanged(false, msg.sender);
     }
@@ -262,6 +266,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, amount))));
         if (!MerkleProof.verifyCalldata(proof, b.merkleRoot, leaf)) revert LedgerInvalidProof(batchId, account, amount);
         if (b.kind == MethodologyKind.PERSONAL_SCENARIO) {
+            _checkNotExpired(batchId, b.expiresAt);
             AccountKind kind = _accounts[account].kind;
             if (kind != AccountKind.INDIVIDUAL) revert LedgerInvalidAccountKind(account, kind);
         }
@@ -377,6 +382,8 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
         onlyRole(Roles.ISSUER)
         returns (uint256 cancellationId)
     {
+        // It changes supply without a balance change, so the pause is checked here.
+        if (_config.paused) revert LedgerPaused();
         Batch storage b = _batch(batchId);
         uint40 deadline = b.claimDeadline;
         if (deadline == 0) revert LedgerNotADistribution(batchId);
@@ -494,14 +501,17 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
         uint256[] memory ids,
         uint256[] memory values
     ) private view {
-        if (from != address(0)) _requireActive(from);
+        bool pointsHolder;
+        if (from != address(0)) pointsHolder = _requireActive(from) == AccountKind.INDIVIDUAL
+            || _accounts[from].pointsHolder;
         if (to != address(0)) _requireActive(to);
         if (from == address(0) || to == address(0)) return;
         // Mints and burns check their amounts themselves; a zero transfer would be an empty record.
         for (uint256 i = 0; i < values.length; ++i) {
             if (values[i] == 0) revert LedgerZeroAmount();
         }
-        // Every sender is checked: a former aggregator may still hold points after setAggregator.
+        // Points only ever sit with individuals and current or former aggregators (pointsHolder).
+        if (!pointsHolder) return;
         for (uint256 i = 0; i < ids.length; ++i) {
             Batch storage b = _batches[ids[i]];
             if (b.kind == MethodologyKind.PERSONAL_SCENARIO) {
@@ -553,6 +563,11 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
 
     function getAccount(address account) external view returns (Account memory) {
         return _accounts[account];
+    }
+
+    function accountStatus(address account) external view returns (AccountKind kind, AccountStatus status) {
+        Account storage a = _accounts[account];
+        return (a.kind, a.status);
     }
 
     function aggregator() external view returns (address) {

@@ -38,6 +38,8 @@ contract CarbonRegistry is ICarbonRegistry, AccessControlDefaultAdminRules, EIP7
         "bytes32 evidenceHash,string methodologyCode,uint32 methodologyVersion,uint64 deadline)"
     );
     uint256 public constant MAX_NOTICE_PERIOD = 90 days;
+    /// @dev Bounds points' validity so an expiry time always fits the ledger's uint40.
+    uint256 public constant MAX_POINT_VALIDITY = 3650 days;
 
     ICarbonLedger private _ledger;
     uint32 private _methodologyCount;
@@ -119,7 +121,7 @@ contract CarbonRegistry is ICarbonRegistry, AccessControlDefaultAdminRules, EIP7
         if (bytes(sector).length == 0 || bytes(sector).length > 32) revert RegistryInvalidMethodology("sector");
         if (version == 0) revert RegistryInvalidMethodology("version");
         if (documentHash == bytes32(0)) revert RegistryInvalidMethodology("documentHash");
-        if (kind == MethodologyKind.PROJECT && pointValidity != 0) {
+        if ((kind == MethodologyKind.PROJECT && pointValidity != 0) || pointValidity > MAX_POINT_VALIDITY) {
             revert RegistryInvalidMethodology("pointValidity");
         }
         bytes32 key = keccak256(abi.encode(code, version));
@@ -443,8 +445,9 @@ contract CarbonRegistry is ICarbonRegistry, AccessControlDefaultAdminRules, EIP7
     /// @inheritdoc ICarbonRegistry
     function isActiveVerifier(address account) public view returns (bool) {
         if (!hasRole(Roles.VERIFIER, account)) return false;
-        Account memory a = _ledgerAccount(account);
-        return a.kind == AccountKind.VERIFIER && a.status == AccountStatus.ACTIVE;
+        if (address(_ledger) == address(0)) revert RegistryZeroAddress("ledger");
+        (AccountKind kind, AccountStatus status) = _ledger.accountStatus(account);
+        return kind == AccountKind.VERIFIER && status == AccountStatus.ACTIVE;
     }
 
     /// @inheritdoc ICarbonRegistry

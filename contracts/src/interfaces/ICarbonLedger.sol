@@ -28,6 +28,7 @@ interface ICarbonLedger {
     /// @notice Amounts are stored as uint64 grams; larger values are refused.
     error LedgerAmountTooLarge(uint256 amount);
     error LedgerPaused();
+    error LedgerNotPaused();
     error LedgerAccountExists(address account);
     error LedgerUnknownAccount(address account);
     error LedgerInvalidAccountKind(address account, AccountKind kind);
@@ -170,6 +171,8 @@ interface ICarbonLedger {
     // ---------------------------------------------------------------- views
     function registry() external view returns (address);
     function getAccount(address account) external view returns (Account memory);
+    /// @notice Kind and status of an account in one storage read (used per verifier signature).
+    function accountStatus(address account) external view returns (AccountKind kind, AccountStatus status);
     function aggregator() external view returns (address);
     function bufferAccount() external view returns (address);
     function paused() external view returns (bool);

@@ -81,6 +81,9 @@ struct Account {
     AccountStatus status;
     uint32 region; // GB/T 2260 code, e.g. 420100 Wuhan
     uint64 registeredAt;
+    // Individuals and (former) aggregators may hold personal points; only their transfers need
+    // the batch read that enforces the points rules, so other transfers stay cheap.
+    bool pointsHolder;
     bytes32 recordHash;
 }
 

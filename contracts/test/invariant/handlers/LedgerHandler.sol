@@ -268,7 +268,7 @@ contract LedgerHandler {
     }
 
     function cancelUnclaimed(uint256 batchSeed) external step {
-        if (_distributions.length == 0) return;
+        if (ledger.paused() || _distributions.length == 0) return;
         uint256 batchId = _distributions[batchSeed % _distributions.length];
         Batch memory b = ledger.getBatch(batchId);
         uint256 remainder = ledger.unclaimedOf(batchId);

@@ -28,6 +28,7 @@ from carbon_chain.manifest import Deployment
 from carbon_chain.signer import LocalSigner, Signer
 
 DEV_ACCOUNTS = 20  # anvil --accounts
+DAY = 24 * 3600
 
 
 @dataclass
@@ -177,6 +178,24 @@ class DevRegistry:
         receipt = self.send(self.actors.oracle, fn)
         (ev,) = self.reg.events(receipt, self.reg.registry, "ReportVerified")
         return int(ev["args"]["reportId"])
+
+    def report_last_month(
+        self, project_id: int, code: str, quantity: int, data_root: bytes, version: int = 1
+    ) -> int:
+        """Submit a report for the 30 days ending yesterday, signed by two verifiers."""
+        now = self.now()
+        payload = ReportPayload(
+            project_id=project_id,
+            period_start=now - 31 * DAY,
+            period_end=now - DAY,
+            quantity=quantity,
+            data_root=data_root,
+            evidence_hash=keccak(text=f"dataset:{code}:{project_id}:{now}"),
+            methodology_code=code,
+            methodology_version=version,
+            deadline=now + DAY,
+        )
+        return self.submit_report(payload)
 
     def now(self) -> int:
         """The latest block's timestamp."""

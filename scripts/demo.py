@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT))
 from carbon_chain.anvil import Anvil  # noqa: E402
 from carbon_chain.devchain import DEV_ACCOUNTS, DevRegistry  # noqa: E402
 from carbon_chain.domain import CancellationKind, MethodologyKind, RetirementPurpose  # noqa: E402
-from carbon_chain.eip712 import ReportPayload  # noqa: E402
 from carbon_chain.merkle import AllocationTree  # noqa: E402
 from carbon_chain.units import format_tonnes  # noqa: E402
 
@@ -34,23 +33,6 @@ DATA = ROOT / "data" / "demo"
 def step(text: str) -> None:
     """Print one demo step."""
     print(f"  • {text}", flush=True)
-
-
-def report(dev: DevRegistry, project_id: int, code: str, quantity: int, root: bytes) -> int:
-    """Submit a report over the last 30 days signed by two verification bodies."""
-    now = dev.now()
-    payload = ReportPayload(
-        project_id=project_id,
-        period_start=now - 31 * DAY,
-        period_end=now - DAY,
-        quantity=quantity,
-        data_root=root,
-        evidence_hash=keccak(text=f"dataset:{code}:{project_id}"),
-        methodology_code=code,
-        methodology_version=1,
-        deadline=now + DAY,
-    )
-    return dev.submit_report(payload)
 
 
 def run(dev: DevRegistry) -> None:
@@ -69,7 +51,7 @@ def run(dev: DevRegistry) -> None:
         f"green travel #{travel_project} in Wuhan (420100)"
     )
 
-    pv_report = report(dev, pv_project, "WHCI-PV-001", 120 * TONNE, keccak(text="pv"))
+    pv_report = dev.report_last_month(pv_project, "WHCI-PV-001", 120 * TONNE, keccak(text="pv"))
     receipt = dev.send(a.agency, led.issueToProponent(pv_report, 120 * TONNE, 2026, 1000))
     pv_batch = dev.reg.events(receipt, dev.reg.ledger, "BatchIssued")[0]["args"]["batchId"]
     step(
@@ -80,7 +62,7 @@ def run(dev: DevRegistry) -> None:
     allocations = [(c.address, (i + 2) * 150_000) for i, c in enumerate(a.citizens)]
     tree = AllocationTree(allocations)
     total = sum(amount for _, amount in allocations)
-    travel_report = report(dev, travel_project, "WHCI-GT-001", total, tree.root)
+    travel_report = dev.report_last_month(travel_project, "WHCI-GT-001", total, tree.root)
     receipt = dev.send(
         a.agency, led.issueDistribution(travel_report, total, 2026, 0, tree.root, 30 * DAY)
     )

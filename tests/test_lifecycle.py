@@ -9,27 +9,10 @@ from eth_utils.crypto import keccak
 from carbon_chain.chain import ChainRevert
 from carbon_chain.devchain import DevRegistry
 from carbon_chain.domain import CancellationKind, MethodologyKind, RetirementPurpose
-from carbon_chain.eip712 import ReportPayload
 from carbon_chain.merkle import AllocationTree
 
 DAY = 24 * 3600
 TONNE = 1_000_000
-
-
-def _report(dev: DevRegistry, project_id: int, code: str, quantity: int, root: bytes) -> int:
-    now = dev.now()
-    payload = ReportPayload(
-        project_id=project_id,
-        period_start=now - 31 * DAY,
-        period_end=now - DAY,
-        quantity=quantity,
-        data_root=root,
-        evidence_hash=keccak(text=f"evidence:{code}:{project_id}"),
-        methodology_code=code,
-        methodology_version=1,
-        deadline=now + DAY,
-    )
-    return dev.submit_report(payload)
 
 
 def _supply_holds(dev: DevRegistry, batch_id: int, holders: list[str]) -> None:
@@ -51,7 +34,7 @@ def test_python_merkle_tree_is_what_the_contract_accepts(dev: DevRegistry) -> No
     total = sum(a for _, a in allocations)
     mid = dev.register_methodology("WHCI-CY-001", kind=MethodologyKind.PERSONAL_SCENARIO)
     pid = dev.register_project(mid, dev.actors.aggregator.address)
-    rid = _report(dev, pid, "WHCI-CY-001", total, tree.root)
+    rid = dev.report_last_month(pid, "WHCI-CY-001", total, tree.root)
     led = dev.reg.ledger.functions
     receipt = dev.send(
         dev.actors.agency, led.issueDistribution(rid, total, 2026, 0, tree.root, 30 * DAY)
@@ -80,7 +63,7 @@ def test_whole_lifecycle(dev: DevRegistry) -> None:
     a, led, reg = dev.actors, dev.reg.ledger.functions, dev.reg.registry.functions
     mid = dev.register_methodology("WHCI-PV-001", sector="energy")
     pid = dev.register_project(mid, a.proponent.address, region=422800)
-    rid = _report(dev, pid, "WHCI-PV-001", 100 * TONNE, keccak(text="pv-root"))
+    rid = dev.report_last_month(pid, "WHCI-PV-001", 100 * TONNE, keccak(text="pv-root"))
 
     # Issue 60 t now (10 % buffer), then try to exceed the verified 100 t cumulatively.
     receipt = dev.send(a.agency, led.issueToProponent(rid, 60 * TONNE, 2026, 1000))
@@ -189,7 +172,7 @@ def test_unclaimed_remainder_is_cancelled_after_the_window(dev: DevRegistry) -> 
         "WHCI-GT-001", kind=MethodologyKind.PERSONAL_SCENARIO, point_validity=365 * DAY
     )
     pid = dev.register_project(mid, dev.actors.aggregator.address)
-    rid = _report(dev, pid, "WHCI-GT-001", 1000, tree.root)
+    rid = dev.report_last_month(pid, "WHCI-GT-001", 1000, tree.root)
     led = dev.reg.ledger.functions
     receipt = dev.send(
         dev.actors.agency, led.issueDistribution(rid, 1000, 2026, 0, tree.root, 7 * DAY)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from eth_abi.abi import decode
@@ -19,6 +20,12 @@ from web3.exceptions import Web3RPCError
 from carbon_chain.abi import load_abi
 
 CONTRACTS = ("CarbonRegistry", "CarbonLedger")
+
+
+@lru_cache(maxsize=65_536)
+def _checksum(address: str) -> str:
+    """Checksum an address; cached, since logs repeat the same few addresses (hot path)."""
+    return str(to_checksum_address(address))
 
 
 def _type(param: dict[str, Any]) -> str:
@@ -37,9 +44,9 @@ def _named(param: dict[str, Any], value: Any) -> Any:
             return [_named(item, v) for v in value]
         return {c["name"]: _named(c, v) for c, v in zip(param["components"], value, strict=True)}
     if kind == "address":
-        return to_checksum_address(value)
+        return _checksum(value)
     if kind == "address[]":
-        return [to_checksum_address(v) for v in value]
+        return [_checksum(v) for v in value]
     return value
 
 
@@ -76,7 +83,7 @@ class EventCodec:
     """Decodes the registry's logs by topic0, for the two deployed contract addresses."""
 
     def __init__(self, registry: str, ledger: str) -> None:
-        self.addresses = {to_checksum_address(registry): "CarbonRegistry"}
+        self.addresses: dict[str, str] = {to_checksum_address(registry): "CarbonRegistry"}
         self.addresses[to_checksum_address(ledger)] = "CarbonLedger"
         self._specs: dict[tuple[str, bytes], _EventSpec] = {}
         for contract in CONTRACTS:
@@ -101,7 +108,7 @@ class EventCodec:
 
     def decode(self, log: Any) -> DecodedEvent | None:
         """Decode one raw log (as returned by eth_getLogs); None for logs of other contracts."""
-        contract = self.addresses.get(to_checksum_address(log["address"]))
+        contract = self.addresses.get(_checksum(str(log["address"])))
         topics = [bytes(t) for t in log["topics"]]
         if contract is None or not topics:
             return None
@@ -124,7 +131,7 @@ class EventCodec:
             tx_hash=bytes(log["transactionHash"]),
             tx_index=int(log["transactionIndex"]),
             log_index=int(log["logIndex"]),
-            address=to_checksum_address(log["address"]),
+            address=_checksum(str(log["address"])),
         )
 
 

@@ -1,0 +1,1 @@
+"""The batch domain: endpoints → service → repository."""

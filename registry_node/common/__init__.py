@@ -1,0 +1,1 @@
+"""Pieces shared by the API's domain packages: request types, pagination, dependencies."""

@@ -1,0 +1,1 @@
+"""The event domain: endpoints → service → repository."""

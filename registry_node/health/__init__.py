@@ -1,0 +1,1 @@
+"""Node health: chain head, indexed block, lag."""

@@ -1,0 +1,1 @@
+"""Chain indexer: scanner (fetch, reorgs), handlers (event → projection ops), cursor."""

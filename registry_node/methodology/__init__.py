@@ -1,0 +1,1 @@
+"""The methodology domain: endpoints → service → repository."""

@@ -1,0 +1,1 @@
+"""The project domain: endpoints → service → repository."""

@@ -1,0 +1,1 @@
+"""The retirement domain: endpoints → service → repository."""

@@ -1,0 +1,24 @@
+"""Response models of totals."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from registry_node.common.types import Amount
+
+
+class TotalOut(BaseModel):
+    """Totals of one group."""
+
+    key: str = Field(description="Group: sector name, region code, vintage or methodology code")
+    batches: int = Field(description="Batches in the group")
+    issued: Amount = Field(description="Issued")
+    retired: Amount = Field(description="Retired")
+    cancelled: Amount = Field(description="Cancelled")
+
+
+class TotalsOut(BaseModel):
+    """Totals grouped by one dimension."""
+
+    by: str = Field(description="sector, region, vintage or methodology")
+    groups: list[TotalOut] = Field(description="One entry per group, sorted by key")

@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     tx_retry_after_seconds: int = Field(
         default=2, ge=1, description="Retry-After of a 503 from the signing service"
     )
+    tx_max_inflight: int = Field(
+        default=256, ge=1, description="Signing requests processed at once (threads)"
+    )
     tx_stale_seconds: float = Field(
         default=120.0, gt=0, description="A request left unsigned this long is re-run on retry"
     )

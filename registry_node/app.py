@@ -36,6 +36,7 @@ def _routers() -> list[APIRouter]:
     from registry_node.batch.endpoints import router as batches
     from registry_node.claim.endpoints import router as claims
     from registry_node.event.endpoints import router as events
+    from registry_node.explorer.pages import router as explorer
     from registry_node.health.endpoints import router as health
     from registry_node.methodology.endpoints import router as methodologies
     from registry_node.project.endpoints import router as projects
@@ -54,6 +55,7 @@ def _routers() -> list[APIRouter]:
         events,
         claims,
         stats,
+        explorer,
     ]
     # ---- signing half (registry_node/tx/): its router joins here, nothing else to edit ----
     try:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from registry_node.common.pagination import PageParams
 from registry_node.common.repo import paged
-from registry_node.models.index import Account, Balance, Batch
+from registry_node.models.index import Account, Balance, Batch, EventLog
 
 
 def get(session: Session, address: str) -> Account | None:
@@ -44,3 +44,18 @@ def balances(session: Session, address: str, page: PageParams) -> Sequence[Row[i
         .order_by(Balance.batch_id)
     )
     return session.execute(paged(stmt, page)).all()
+
+
+def activity(session: Session, address: str, limit: int) -> Sequence[EventLog]:
+    """Return the newest logs whose decoded arguments name `address` (checksummed), newest first.
+
+    The match is on the stored JSON text, so it also finds the address as operator,
+    beneficiary or organiser; callers show the event name with it.
+    """
+    stmt = (
+        select(EventLog)
+        .where(EventLog.args.contains(f'"{address}"', autoescape=True))
+        .order_by(EventLog.block_number.desc(), EventLog.log_index.desc())
+        .limit(limit)
+    )
+    return session.execute(stmt).scalars().all()

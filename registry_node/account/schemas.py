@@ -30,3 +30,14 @@ class BalanceOut(BaseModel):
     project_id: int = Field(description="Project of the batch")
     vintage: int = Field(description="Vintage of the batch")
     balance: Amount = Field(description="Credits held")
+
+
+class LedgerEntryOut(BaseModel):
+    """One contract log that involves an address (transfers, claims, retirements, ...)."""
+
+    contract: str = Field(description="registry or ledger")
+    name: str = Field(description="Event name, e.g. TransferSingle")
+    args: dict[str, object] = Field(description="Decoded arguments (uints as strings)")
+    block_number: int = Field(description="Block")
+    tx_hash: str = Field(description="Transaction")
+    log_index: int = Field(description="Position in the block")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy.orm import Session
 
 from registry_node.account import repository
-from registry_node.account.schemas import AccountOut, BalanceOut
+from registry_node.account.schemas import AccountOut, BalanceOut, LedgerEntryOut
 from registry_node.common.enums import AccountKind, AccountStatus, name_of, parse_name
 from registry_node.common.pagination import Page, PageParams
 from registry_node.common.types import Amount
 from registry_node.errors import NotFound
-from registry_node.models.index import Account
+from registry_node.models.index import Account, EventLog
 from registry_node.project.service import history
 
 
@@ -70,3 +72,20 @@ def balances(session: Session, address: str, page: PageParams) -> Page[BalanceOu
         BalanceOut(batch_id=b, project_id=p, vintage=v, balance=Amount.of(a)) for b, p, v, a in rows
     ]
     return Page[BalanceOut].build(items, page)
+
+
+def ledger_entry(row: EventLog) -> LedgerEntryOut:
+    """Build the response model of one stored log."""
+    return LedgerEntryOut(
+        contract=row.contract,
+        name=row.name,
+        args=json.loads(row.args),
+        block_number=row.block_number,
+        tx_hash=row.tx_hash,
+        log_index=row.log_index,
+    )
+
+
+def activity(session: Session, address: str, limit: int = 200) -> list[LedgerEntryOut]:
+    """Return the newest logs that name the (checksummed) address."""
+    return [ledger_entry(r) for r in repository.activity(session, address, limit)]

@@ -63,3 +63,17 @@ def holders(session: Session, batch_id: int, page: PageParams) -> Sequence[Row[s
         .order_by(Balance.holder)
     )
     return session.execute(paged(stmt, page)).all()
+
+
+def containing_serial(session: Session, serial: int) -> Row[Batch, int, int] | None:
+    """Return (batch, held, locked) of the batch whose serial block holds `serial`."""
+    stmt = (
+        select(Batch, _held(), _locked())
+        .where(Batch.serial_start <= serial)
+        .order_by(Batch.serial_start.desc())
+        .limit(1)
+    )
+    row = session.execute(stmt).first()
+    if row is None or serial >= row[0].serial_start + row[0].quantity:
+        return None
+    return row

@@ -85,3 +85,12 @@ def holders(session: Session, batch_id: int, page: PageParams) -> Page[HolderOut
     get(session, batch_id)
     rows = repository.holders(session, batch_id, page)
     return Page[HolderOut].build([HolderOut(holder=h, balance=Amount.of(a)) for h, a in rows], page)
+
+
+def containing_serial(session: Session, serial: int) -> BatchOut | None:
+    """Return the batch whose serial block [serial_start, serial_start + quantity) holds it."""
+    row = repository.containing_serial(session, serial)
+    if row is None:
+        return None
+    batch, held, locked = row
+    return to_out(batch, held, locked)

@@ -19,3 +19,13 @@ class ClaimProofOut(BaseModel):
     claim_deadline: int = Field(description="Last second to claim (unix)")
     distribution_closed: bool = Field(description="Remainder cancelled: no more claims")
     evidence_hash: str = Field(description="Dataset the allocation comes from")
+
+
+class ClaimOut(BaseModel):
+    """A claimed Merkle allocation."""
+
+    batch_id: int = Field(description="Distribution batch")
+    account: str = Field(description="Account that received the allocation")
+    amount: Amount = Field(description="Claimed amount")
+    block_number: int = Field(description="Block of the claim")
+    tx_hash: str = Field(description="Claim transaction")

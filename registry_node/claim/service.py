@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from carbon_chain.dataset import load_published
 from carbon_chain.merkle import AllocationTree
 from registry_node.claim import repository
-from registry_node.claim.schemas import ClaimProofOut
+from registry_node.claim.schemas import ClaimOut, ClaimProofOut
+from registry_node.common.pagination import Page, PageParams
 from registry_node.common.types import Amount
 
 
@@ -84,3 +85,19 @@ def proofs(session: Session, trees: TreeCache, root_dir: Path, account: str) -> 
             )
         )
     return out
+
+
+def for_batch(session: Session, batch_id: int, page: PageParams) -> Page[ClaimOut]:
+    """Return a page of the claims made from one distribution batch."""
+    rows = repository.for_batch(session, batch_id, page)
+    items = [
+        ClaimOut(
+            batch_id=c.batch_id,
+            account=c.account,
+            amount=Amount.of(c.amount),
+            block_number=c.block_number,
+            tx_hash=c.tx_hash,
+        )
+        for c in rows
+    ]
+    return Page[ClaimOut].build(items, page)

@@ -77,3 +77,31 @@ def cancellations(
     if holder is not None:
         stmt = stmt.where(Cancellation.holder == holder)
     return session.execute(paged(stmt, page)).scalars().all()
+
+
+def retirement_containing(session: Session, serial: int) -> Retirement | None:
+    """Return the retirement whose serial sub-range holds `serial`."""
+    stmt = (
+        select(Retirement)
+        .where(Retirement.certificate_id <= serial)
+        .order_by(Retirement.certificate_id.desc())
+        .limit(1)
+    )
+    row = session.execute(stmt).scalars().first()
+    if row is None or serial >= row.certificate_id + row.amount:
+        return None
+    return row
+
+
+def cancellation_containing(session: Session, serial: int) -> Cancellation | None:
+    """Return the cancellation whose serial sub-range holds `serial`."""
+    stmt = (
+        select(Cancellation)
+        .where(Cancellation.cancellation_id <= serial)
+        .order_by(Cancellation.cancellation_id.desc())
+        .limit(1)
+    )
+    row = session.execute(stmt).scalars().first()
+    if row is None or serial >= row.cancellation_id + row.amount:
+        return None
+    return row

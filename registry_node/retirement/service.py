@@ -137,3 +137,15 @@ def cancellations(
     code = parse_name(CancellationKind, kind, "kind")
     rows = repository.cancellations(session, page, batch_id, code, holder)
     return Page[CancellationOut].build([cancellation_out(r) for r in rows], page)
+
+
+def containing_serial(
+    session: Session, serial: int
+) -> tuple[RetirementOut | None, CancellationOut | None]:
+    """Return the retirement and the cancellation (at most one exists) that consumed `serial`."""
+    retirement = repository.retirement_containing(session, serial)
+    cancellation = repository.cancellation_containing(session, serial)
+    return (
+        to_out(retirement) if retirement is not None else None,
+        cancellation_out(cancellation) if cancellation is not None else None,
+    )

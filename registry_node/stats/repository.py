@@ -9,7 +9,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from registry_node.db import Uint256
-from registry_node.models.index import Batch, Methodology, Project
+from registry_node.models.index import Balance, Batch, Methodology, Project
 
 
 def totals(session: Session, by: str) -> Sequence[Row[Any, int, int, int, int]]:
@@ -36,3 +36,16 @@ def totals(session: Session, by: str) -> Sequence[Row[Any, int, int, int, int]]:
         .order_by(key)
     )
     return session.execute(stmt).all()
+
+
+def overall(session: Session) -> Row[int, int, int, int, int]:
+    """Return (batches, issued, retired, cancelled, held) over the whole registry."""
+    held = select(func.coalesce(func.sum(Balance.amount), 0, type_=Uint256())).scalar_subquery()
+    stmt = select(
+        func.count(Batch.batch_id),
+        func.coalesce(func.sum(Batch.quantity), 0, type_=Uint256()),
+        func.coalesce(func.sum(Batch.retired), 0, type_=Uint256()),
+        func.coalesce(func.sum(Batch.cancelled), 0, type_=Uint256()),
+        held,
+    ).select_from(Batch)
+    return session.execute(stmt).one()

@@ -22,3 +22,14 @@ class TotalsOut(BaseModel):
 
     by: str = Field(description="sector, region, vintage or methodology")
     groups: list[TotalOut] = Field(description="One entry per group, sorted by key")
+
+
+class OverallOut(BaseModel):
+    """Registry-wide totals: issued = held + retired + cancelled + unclaimed."""
+
+    batches: int = Field(description="Batches issued")
+    issued: Amount = Field(description="Issued")
+    held: Amount = Field(description="Σ holder balances, including export custody")
+    retired: Amount = Field(description="Retired")
+    cancelled: Amount = Field(description="Cancelled")
+    unclaimed: Amount = Field(description="Merkle distributions not (yet) claimed")

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from registry_node.common.types import Amount
 from registry_node.stats import repository
-from registry_node.stats.schemas import TotalOut, TotalsOut
+from registry_node.stats.schemas import OverallOut, TotalOut, TotalsOut
 
 
 def totals(session: Session, by: str) -> TotalsOut:
@@ -22,3 +22,16 @@ def totals(session: Session, by: str) -> TotalsOut:
         for key, count, issued, retired, cancelled in repository.totals(session, by)
     ]
     return TotalsOut(by=by, groups=groups)
+
+
+def overall(session: Session) -> OverallOut:
+    """Return registry-wide totals; unclaimed is what the supply invariant leaves over."""
+    batches, issued, retired, cancelled, held = repository.overall(session)
+    return OverallOut(
+        batches=int(batches),
+        issued=Amount.of(issued),
+        held=Amount.of(held),
+        retired=Amount.of(retired),
+        cancelled=Amount.of(cancelled),
+        unclaimed=Amount.of(max(0, issued - held - retired - cancelled)),
+    )

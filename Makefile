@@ -8,10 +8,18 @@ export PATH := $(FOUNDRY)/forge-linux-amd64/bin:$(FOUNDRY)/anvil-linux-amd64/bin
 
 .PHONY: setup build abi lint test forge-test pytest demo bench clean
 
-setup: .stamp-npm .stamp-venv
+setup: .stamp-npm .stamp-venv .stamp-chromium
 
 .stamp-npm: package.json package-lock.json
 	npm ci --no-audit --no-fund
+	@touch $@
+
+# Browser tests drive Debian's chromium (Playwright's own browser download is not used); CJK fonts
+# so the Chinese pages render. Needs root (as on CI); elsewhere install the two packages yourself.
+.stamp-chromium:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else echo "note: install chromium and fonts-noto-cjk for the browser tests"; fi; fi
 	@touch $@
 
 .stamp-venv: pyproject.toml
@@ -31,6 +39,7 @@ lint: build
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	scripts/static_analysis.sh
 
 forge-test: build
 	$(FORGE) test
@@ -43,9 +52,13 @@ test: lint forge-test pytest
 demo: build
 	$(BIN)/python scripts/demo.py
 
-bench: build
+bench: build  ## writes bench/results/*.json|md; figures, never assertions
 	$(FORGE) test --match-path 'contracts/test/gas/*'
 	$(BIN)/python scripts/gas_report.py
+	$(BIN)/python scripts/bench_oracle.py
+	$(BIN)/python scripts/bench_node.py
+	$(BIN)/python scripts/bench_signing.py
+	$(BIN)/python scripts/bench_auditor.py
 
 clean:
 	rm -rf out cache .stamp-* .venv node_modules

@@ -501,7 +501,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
         uint256[] memory ids,
         uint256[] memory values
     ) private view {
-        bool pointsHolder;
+        bool pointsHolder = false;
         if (from != address(0)) pointsHolder = _requireActive(from) == AccountKind.INDIVIDUAL
             || _accounts[from].pointsHolder;
         if (to != address(0)) _requireActive(to);

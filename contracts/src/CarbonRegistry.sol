@@ -315,8 +315,9 @@ contract CarbonRegistry is ICarbonRegistry, AccessControlDefaultAdminRules, EIP7
         uint256 threshold = _verifierThreshold;
         if (signatures.length < threshold) revert ReportInsufficientSignatures(signatures.length, threshold);
         signers = new address[](signatures.length);
-        address previous;
+        address previous = address(0);
         for (uint256 i = 0; i < signatures.length; ++i) {
+            // slither-disable-next-line unused-return (the third value only details the error code checked here)
             (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signatures[i]);
             if (err != ECDSA.RecoverError.NoError) revert ReportInvalidSignature(i);
             if (signer <= previous) revert ReportSignersNotAscending(previous, signer);

@@ -23,6 +23,7 @@ from carbon_chain.manifest import Deployment
 from carbon_chain.signer import LocalSigner, SignerError
 from oracle.attest import dump_json, load_request, sign_request
 from oracle.config import OracleSettings
+from oracle.crash import crash_point
 from oracle.errors import ConfigError, OracleError
 from oracle.service import Oracle
 from oracle.store import Store
@@ -241,6 +242,8 @@ def _run(oracle: Oracle, args: argparse.Namespace, settings: OracleSettings) -> 
         verify_published(request, settings.publish_dir, index_inputs(args.files))
         signer = LocalSigner.from_keystore_env(keystore, args.password_env)
         sign_request(request, signer, request_path.parent)
+    if args.sign_with:
+        crash_point("signed")
     report_id = oracle.submit(run_id)
     return {
         "run_id": run_id,

@@ -31,6 +31,14 @@ class OracleSettings(BaseSettings):
     pseudonym_salt: SecretStr | None = Field(
         default=None, description="Secret salt of participant pseudonyms (HMAC-SHA256 key)"
     )
+    ingest_workers: int = Field(
+        default=1,
+        ge=0,
+        description=(
+            "Worker processes that parse and validate a large input while the oracle stores "
+            "the chunks already checked (0: all in one process); results do not depend on it"
+        ),
+    )
     rpc_url: str = Field(default="http://127.0.0.1:8545", description="JSON-RPC endpoint")
     manifest: Path = Field(
         default=Path("deployments/local.json"), description="Deployment manifest (registry)"

@@ -33,6 +33,7 @@ from oracle.attest import (
     write_request,
 )
 from oracle.config import OracleSettings
+from oracle.crash import crash_point
 from oracle.errors import ConfigError, NotFoundError, SignatureError, StateError
 from oracle.ingest import IngestSummary, ingest_bytes, pseudonymize
 from oracle.methodologies import get
@@ -203,7 +204,10 @@ class Oracle:
                 name,
                 salt,
                 pseudonymized=pseudonymized,
+                workers=self.settings.ingest_workers,
             )
+            crash_point("ingest-stored")
+        crash_point("ingested")
         log.info("ingested %s", json.dumps(summary.as_dict()))
         return summary
 
@@ -242,7 +246,8 @@ class Oracle:
             run.quantity = sum(grams for _, grams in allocations)
             run.data_root = "0x" + tree.root.hex()
             run.status = RunStatus.COMPUTED
-            return RunStatus.COMPUTED
+        crash_point("computed")
+        return RunStatus.COMPUTED
 
     def publish(self, run_id: int) -> Path:
         """Write the run's evidence folder and signing request; fix the payload's deadline.
@@ -255,6 +260,7 @@ class Oracle:
             self._require(run, RunStatus.COMPUTED)
             evidence = self._evidence(session, run)
             folder = write_evidence(evidence, self.settings.publish_dir)
+            crash_point("publish-written")
             if run.status == RunStatus.COMPUTED:
                 now = self.gateway.now() if self.gateway is not None else int(time.time())
                 run.deadline = max(run.period_end, now) + self.settings.report_validity_seconds
@@ -266,7 +272,8 @@ class Oracle:
             run.digest = request.digest
             if run.status == RunStatus.COMPUTED:
                 run.status = RunStatus.PUBLISHED
-            return folder
+        crash_point("published")
+        return folder
 
     def request_path(self, run_id: int) -> Path:
         """Return the path of a published run's ``request.json``."""
@@ -302,6 +309,7 @@ class Oracle:
             run = self._run(session, run_id)
             if run.status == RunStatus.PUBLISHED:
                 run.status = RunStatus.SIGNED
+        crash_point("collected")
         return collected
 
     def submit(self, run_id: int) -> int:
@@ -324,6 +332,7 @@ class Oracle:
         def record_tx(tx_hash: str) -> None:
             with self.store.session() as session:
                 self._run(session, run_id).tx_hash = tx_hash
+            crash_point("tx-recorded")
 
         report_id = submit_report(
             self.gateway,
@@ -338,6 +347,7 @@ class Oracle:
             run = self._run(session, run_id)
             run.report_id = report_id
             run.status = RunStatus.SUBMITTED
+        crash_point("submitted")
         return report_id
 
     # ---- queries ------------------------------------------------------------------------

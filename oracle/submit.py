@@ -23,6 +23,7 @@ from web3.types import TxParams
 from carbon_chain.chain import ChainRevert, Registry
 from carbon_chain.eip712 import ReportPayload
 from carbon_chain.signer import Signer
+from oracle.crash import crash_point
 from oracle.errors import ChainUnavailableError, SubmissionError
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,7 @@ def submit_report(
         if not any(text in str(error).lower() for text in _LOOKUP_MESSAGES):
             raise SubmissionError(f"node refused the transaction: {error}") from None
         log.info("send answered %r; looking the report up", str(error)[:60])
+    crash_point("broadcast")
     report_id = _await_known(gateway, digest, tx_hash, timeout)
     if not report_id:
         raise SubmissionError(f"transaction {tx_hash} did not put the report on chain")

@@ -7,6 +7,7 @@ a (code, version) pair tied to one set of numbers for as long as its credits exi
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, localcontext
 from typing import Final
 
@@ -146,6 +147,7 @@ BUS_EMISSION_FACTOR: Final = Factor(
 )
 
 
+@functools.cache  # constants only: computed once, never per record
 def petrol_emission_factor() -> Decimal:
     """Return the CO2 emitted by burning one tonne of petrol, in tCO2/t (equally kgCO2/kg)."""
     with localcontext(decimal_context()):
@@ -158,6 +160,7 @@ def petrol_emission_factor() -> Decimal:
         )
 
 
+@functools.cache  # constants only: computed once, never per record
 def petrol_car_emission_factor() -> Decimal:
     """Return the CO2 a petrol passenger car emits per vehicle-km, in kgCO2/km."""
     with localcontext(decimal_context()):
@@ -165,6 +168,7 @@ def petrol_car_emission_factor() -> Decimal:
         return litres_per_km * PETROL_DENSITY.value * petrol_emission_factor()
 
 
+@functools.cache  # constants only: computed once, never per record
 def petrol_car_passenger_emission_factor() -> Decimal:
     """Return the CO2 a petrol passenger car emits per passenger-km, in kgCO2/pkm."""
     with localcontext(decimal_context()):

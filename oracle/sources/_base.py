@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Final
+from typing import Any, ClassVar, Final
 
 from oracle.errors import InputError
 from oracle.methodologies import Methodology, UnknownMethodologyError, get
@@ -327,10 +327,7 @@ def parse_input(data: bytes, fmt: InputFormat) -> Iterator[RawLine]:
 
 
 def _parse_csv(data: bytes) -> Iterator[RawLine]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(f"CSV input is not UTF-8 (byte {error.start})") from None
+    text = _decode_csv(data)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -338,10 +335,27 @@ def _parse_csv(data: bytes) -> Iterator[RawLine]:
         return
     except csv.Error as error:
         raise InputError(f"CSV header unreadable: {error}") from None
+    yield from _csv_rows(reader, _header_names(header), 0)
+
+
+def _decode_csv(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"CSV input is not UTF-8 (byte {error.start})") from None
+
+
+def _header_names(header: list[str]) -> list[str]:
     names = [name.strip() for name in header]
     if len(set(names)) != len(names):
         raise InputError("CSV header repeats a column")
+    return names
+
+
+def _csv_rows(reader: Any, names: list[str], offset: int) -> Iterator[RawLine]:
+    """Yield the rows of a CSV reader past its header; line numbers are shifted by ``offset``."""
     line = reader.line_num
+    width = len(names)
     while True:
         start = line + 1
         try:
@@ -350,19 +364,19 @@ def _parse_csv(data: bytes) -> Iterator[RawLine]:
             return
         except csv.Error as error:
             line = reader.line_num
-            yield RawLine(start, None, f"malformed CSV: {error}")
+            yield RawLine(offset + start, None, f"malformed CSV: {error}")
             continue
         line = reader.line_num
         if not cells or all(cell == "" for cell in cells):
             continue
-        if len(cells) != len(names):
-            yield RawLine(start, None, f"{len(cells)} cells, header has {len(names)} columns")
+        if len(cells) != width:
+            yield RawLine(offset + start, None, f"{len(cells)} cells, header has {width} columns")
             continue
-        yield RawLine(start, dict(zip(names, cells, strict=True)))
+        yield RawLine(offset + start, dict(zip(names, cells, strict=True)))
 
 
-def _parse_jsonl(data: bytes) -> Iterator[RawLine]:
-    for number, raw_line in enumerate(data.split(b"\n"), start=1):
+def _parse_jsonl(data: bytes, offset: int = 0) -> Iterator[RawLine]:
+    for number, raw_line in enumerate(data.split(b"\n"), start=offset + 1):
         if not raw_line.strip():
             continue
         try:
@@ -379,3 +393,170 @@ def _parse_jsonl(data: bytes) -> Iterator[RawLine]:
             yield RawLine(number, None, "a JSONL line must be a JSON object")
             continue
         yield RawLine(number, row)
+
+
+@dataclass(frozen=True, slots=True)
+class InputChunk:
+    """Whole lines of an input that parse on their own, the same as inside the whole input.
+
+    Attributes:
+        fmt: CSV or JSONL.
+        offset: Number of lines of the input before the chunk (its line numbers start after).
+        data: The chunk's bytes (UTF-8 for CSV).
+        names: The CSV header's column names.
+    """
+
+    fmt: InputFormat
+    offset: int
+    data: bytes
+    names: tuple[str, ...] = ()
+
+    def lines(self) -> Iterator[RawLine]:
+        """Yield the chunk's non-blank lines, numbered as in the whole input."""
+        if self.fmt is InputFormat.JSONL:
+            yield from _parse_jsonl(self.data, self.offset)
+            return
+        text = self.data.decode("utf-8")
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        yield from _csv_rows(reader, list(self.names), self.offset)
+
+
+def split_input(data: bytes, fmt: InputFormat, size: int) -> list[InputChunk] | None:
+    """Cut an input into chunks of about ``size`` bytes at line ends, to validate them apart.
+
+    ``parse_input`` over the whole input and ``InputChunk.lines`` over the chunks in order yield
+    the same lines. A CSV with a quote character (a quoted cell may span lines) or with a bare
+    carriage return (a line end to the CSV reader) cannot be cut safely: ``None`` then, and
+    the caller parses it whole.
+
+    Raises:
+        InputError: the input as a whole is unreadable, as in ``parse_input``.
+    """
+    if fmt is InputFormat.JSONL:
+        return _line_chunks(data, fmt, 0, (), size)
+    _decode_csv(data)
+    if b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    first, newline, rest = body.partition(b"\n")
+    reader = csv.reader(io.StringIO((first + newline).decode("utf-8"), newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return []
+    except csv.Error as error:
+        raise InputError(f"CSV header unreadable: {error}") from None
+    return _line_chunks(rest, fmt, 1, tuple(_header_names(header)), size)
+
+
+def _line_chunks(
+    data: bytes, fmt: InputFormat, offset: int, names: tuple[str, ...], size: int
+) -> list[InputChunk]:
+    chunks: list[InputChunk] = []
+    start, total = 0, len(data)
+    while start < total:
+        end = data.find(b"\n", max(start, min(start + size, total) - 1))
+        end = total if end < 0 else end + 1
+        piece = data[start:end]
+        chunks.append(InputChunk(fmt, offset, piece, names))
+        offset += piece.count(b"\n")
+        start = end
+    return chunks
+
+
+class RecordChecker:
+    """Validate the rows of one feed for one run: ``FeedSpec.validate`` with a fast path.
+
+    Most rows of a large file are plain CSV text that passes every check. For those the checks
+    are done here with precomputed values and the grams and canonical fields come from a cache
+    keyed by the methodology fields' text; any row the fast path cannot accept as it stands
+    (a problem, an ISO time, a JSON number, ``07`` for ``7`` …) goes through
+    ``FeedSpec.validate``, so results and quarantine reasons are exactly the slow path's.
+    """
+
+    # Per process and methodology: field texts → (grams, canonical fields JSON). Calculators are
+    # pure, so entries never go stale; the bound keeps adversarial inputs from growing it.
+    _results: ClassVar[dict[tuple[str, int], dict[tuple[str, ...], tuple[int, str]]]] = {}
+    _MAX_RESULTS: ClassVar[int] = 1 << 18
+
+    def __init__(
+        self, spec: FeedSpec, period: Period, known_projects: Collection[int] | None = None
+    ) -> None:
+        self.spec = spec
+        self.period = period
+        self.known_projects = known_projects
+        self._methodology = spec.methodology
+        self._column_set = frozenset(spec.columns)
+        self._fields = self._methodology.fields
+        self._code = spec.methodology_code
+        self._version = str(spec.methodology_version)
+        project_known = known_projects is None or period.project_id in known_projects
+        self._project = str(period.project_id) if project_known else None
+        self._unit = spec.unit
+        key = (spec.methodology_code, spec.methodology_version)
+        self._cache = self._results.setdefault(key, {})
+
+    def check(self, raw: Mapping[str, object], line: int) -> tuple[str, str, int, str, int]:
+        """Validate one row.
+
+        Returns:
+            ``(record_id, user_id, occurred_at, fields as canonical JSON, grams)``.
+
+        Raises:
+            RecordRejected: as ``FeedSpec.validate`` would, with the same code and message.
+        """
+        fast = self._fast(raw)
+        if fast is not None:
+            return fast
+        record = self.spec.validate(raw, line, self.period, self.known_projects)
+        return (
+            record.record_id,
+            record.user_id,
+            record.occurred_at,
+            canonical_fields(record.fields),
+            record.grams,
+        )
+
+    def _fast(self, raw: Mapping[str, object]) -> tuple[str, str, int, str, int] | None:
+        if raw.keys() != self._column_set:
+            return None
+        for value in raw.values():
+            if type(value) is not str or not value:
+                return None
+        record_id = raw["record_id"]
+        user_id = raw["user_id"]
+        occurred = raw["occurred_at"]
+        assert isinstance(record_id, str) and isinstance(user_id, str)
+        assert isinstance(occurred, str)
+        if (
+            raw["methodology"] != self._code
+            or raw["methodology_version"] != self._version
+            or raw["project_id"] != self._project
+            or (self._unit is not None and raw["unit"] != self._unit)
+            or _RECORD_ID.fullmatch(record_id) is None
+            or len(user_id) > MAX_USER_ID_CHARS
+            or not user_id.isprintable()
+            or _DIGITS.fullmatch(occurred) is None
+        ):
+            return None
+        occurred_at = int(occurred)
+        if not self.period.start <= occurred_at < self.period.end:
+            return None
+        key = tuple([raw[name] for name in self._fields])  # all str, checked above
+        result = self._cache.get(key)  # type: ignore[arg-type]
+        if result is None:
+            fields = {name: raw[name] for name in self._fields}
+            try:
+                grams = compute_grams(self._methodology, fields)
+            except RecordRejected:
+                return None
+            result = (grams, canonical_fields({n: canonical_value(v) for n, v in fields.items()}))
+            if len(self._cache) >= self._MAX_RESULTS:
+                self._cache.clear()
+            self._cache[key] = result  # type: ignore[index]
+        return record_id, user_id, occurred_at, result[1], result[0]
+
+
+def canonical_fields(fields: Mapping[str, str]) -> str:
+    """Return a record's methodology fields as the canonical JSON the store keeps."""
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"))

@@ -18,7 +18,6 @@ from eth_utils.address import to_checksum_address
 from web3 import Web3
 
 from auditor import rpc
-from auditor.codec import FastEventCodec
 from carbon_chain.domain import (
     VERIFIER_ROLE,
     AccountStatus,
@@ -28,7 +27,7 @@ from carbon_chain.domain import (
     ReportStatus,
     RetirementPurpose,
 )
-from carbon_chain.events import DecodedEvent
+from carbon_chain.events import DecodedEvent, EventCodec, fetch_logs
 from carbon_chain.manifest import Deployment
 
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -274,43 +273,6 @@ def _value_before(history: list[tuple[Position, T]], position: Position, default
     return history[i - 1][1] if i else default
 
 
-def _raw_log(log: dict[str, Any]) -> dict[str, Any]:
-    """Shape a raw JSON-RPC log the way `EventCodec.decode` reads it (bytes and ints)."""
-    return {
-        "address": log["address"],
-        "topics": [bytes.fromhex(t[2:]) for t in log["topics"]],
-        "data": bytes.fromhex(log["data"][2:]),
-        "blockNumber": int(log["blockNumber"], 16),
-        "blockHash": bytes.fromhex(log["blockHash"][2:]),
-        "transactionHash": bytes.fromhex(log["transactionHash"][2:]),
-        "transactionIndex": int(log["transactionIndex"], 16),
-        "logIndex": int(log["logIndex"], 16),
-    }
-
-
-def fetch_raw_logs(
-    w3: Web3, addresses: list[str], from_block: int, to_block: int, chunk: int = 500
-) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-    """Yield (last block, logs) for [from_block, to_block] in adaptive chunks, unformatted.
-
-    Like `carbon_chain.events.fetch_logs` (halve on refusal, grow on success), but without web3's
-    per-log result formatters, which cost more than decoding itself at 100,000 logs.
-    """
-    start, size = from_block, chunk
-    while start <= to_block:
-        end = min(to_block, start + size - 1)
-        params = {"address": addresses, "fromBlock": hex(start), "toBlock": hex(end)}
-        (resp,) = rpc.batch(w3, [("eth_getLogs", [params])])
-        if "error" in resp:
-            if size == 1:
-                raise RuntimeError(f"eth_getLogs refused block {start}: {resp['error']}")
-            size = max(1, size // 2)
-            continue
-        yield end, [_raw_log(log) for log in resp["result"]]
-        start = end + 1
-        size = min(100_000, size * 2)
-
-
 def fetch_events(
     w3: Web3,
     deployment: Deployment,
@@ -318,13 +280,13 @@ def fetch_events(
     progress: ProgressFn | None = None,
 ) -> list[DecodedEvent]:
     """Fetch and decode both contracts' logs from the deploy block to `to_block`, in order."""
-    codec = FastEventCodec(deployment.registry, deployment.ledger)
+    codec = EventCodec(deployment.registry, deployment.ledger)
     events: list[DecodedEvent] = []
     first = deployment.deploy_block
     span = max(1, to_block - first + 1)
     last_report = time.monotonic()
     addresses = [deployment.registry, deployment.ledger]
-    for end, logs in fetch_raw_logs(w3, addresses, first, to_block):
+    for _, end, logs in fetch_logs(w3, addresses, first, to_block, chunk=500):
         for log in logs:
             decoded = codec.decode(log)
             if decoded is not None:

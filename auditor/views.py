@@ -12,10 +12,10 @@ from eth_utils.address import to_checksum_address
 from web3 import Web3
 
 from auditor import rpc
-from auditor.codec import checksum
 from auditor.replay import LedgerState
 from carbon_chain.abi import load_abi
 from carbon_chain.domain import VERIFIER_ROLE
+from carbon_chain.events import checksum_address as checksum
 from carbon_chain.manifest import Deployment
 
 BATCH_SIZE = 500

@@ -23,9 +23,25 @@ CONTRACTS = ("CarbonRegistry", "CarbonLedger")
 
 
 @lru_cache(maxsize=65_536)
-def _checksum(address: str) -> str:
+def checksum_address(address: str | bytes) -> str:
     """Checksum an address; cached, since logs repeat the same few addresses (hot path)."""
     return str(to_checksum_address(address))
+
+
+def _word(kind: str, word: bytes) -> Any:
+    """Decode one static 32-byte ABI word (address, bool, bytes32, uintN)."""
+    if kind == "address":
+        return checksum_address(word[12:])
+    if kind == "bool":
+        return word[-1] == 1
+    if kind == "bytes32":
+        return word
+    return int.from_bytes(word, "big")
+
+
+def _static(param: dict[str, Any]) -> bool:
+    kind = str(param["type"])
+    return kind in ("address", "bool", "bytes32") or (kind.startswith("uint") and "[" not in kind)
 
 
 def _type(param: dict[str, Any]) -> str:
@@ -44,9 +60,9 @@ def _named(param: dict[str, Any], value: Any) -> Any:
             return [_named(item, v) for v in value]
         return {c["name"]: _named(c, v) for c, v in zip(param["components"], value, strict=True)}
     if kind == "address":
-        return _checksum(value)
+        return checksum_address(value)
     if kind == "address[]":
-        return [_checksum(v) for v in value]
+        return [checksum_address(v) for v in value]
     return value
 
 
@@ -86,18 +102,27 @@ class EventCodec:
         self.addresses: dict[str, str] = {to_checksum_address(registry): "CarbonRegistry"}
         self.addresses[to_checksum_address(ledger)] = "CarbonLedger"
         self._specs: dict[tuple[str, bytes], _EventSpec] = {}
+        self._static: dict[tuple[str, bytes], list[tuple[str, str, bool]]] = {}
         for contract in CONTRACTS:
             for item in load_abi(contract):
                 if item.get("type") != "event":
                     continue
                 signature = f"{item['name']}({','.join(_type(i) for i in item['inputs'])})"
-                self._specs[(contract, keccak(text=signature))] = _EventSpec(
+                spec = _EventSpec(
                     contract=contract,
                     name=item["name"],
                     indexed=[i for i in item["inputs"] if i["indexed"]],
                     data=[i for i in item["inputs"] if not i["indexed"]],
                     order=[i["name"] for i in item["inputs"]],
                 )
+                key = (contract, keccak(text=signature))
+                self._specs[key] = spec
+                if all(_static(i) for i in item["inputs"]):
+                    # Transfers, retirements and claims: every parameter is one word, so they
+                    # are sliced instead of going through eth_abi (most logs of a long ledger).
+                    self._static[key] = [
+                        (i["name"], str(i["type"]), bool(i["indexed"])) for i in item["inputs"]
+                    ]
 
     def topic(self, contract: str, name: str) -> bytes:
         """Return topic0 of `contract`'s event `name`."""
@@ -108,7 +133,7 @@ class EventCodec:
 
     def decode(self, log: Any) -> DecodedEvent | None:
         """Decode one raw log (as returned by eth_getLogs); None for logs of other contracts."""
-        contract = self.addresses.get(_checksum(str(log["address"])))
+        contract = self.addresses.get(checksum_address(str(log["address"])))
         topics = [bytes(t) for t in log["topics"]]
         if contract is None or not topics:
             return None
@@ -116,23 +141,54 @@ class EventCodec:
         if spec is None:
             return None
         args: dict[str, Any] = {}
-        for param, topic in zip(spec.indexed, topics[1:], strict=True):
-            (value,) = decode([_type(param)], topic)
-            args[param["name"]] = _named(param, value)
-        values = decode([_type(p) for p in spec.data], bytes(log["data"]))
-        for param, value in zip(spec.data, values, strict=True):
-            args[param["name"]] = _named(param, value)
+        layout = self._static.get((contract, topics[0]))
+        if layout is not None:
+            data = bytes(log["data"])
+            t, d = 1, 0
+            for name, kind, indexed in layout:
+                if indexed:
+                    args[name] = _word(kind, topics[t])
+                    t += 1
+                else:
+                    args[name] = _word(kind, data[d : d + 32])
+                    d += 32
+        else:
+            for param, topic in zip(spec.indexed, topics[1:], strict=True):
+                (value,) = decode([_type(param)], topic)
+                args[param["name"]] = _named(param, value)
+            values = decode([_type(p) for p in spec.data], bytes(log["data"]))
+            for param, value in zip(spec.data, values, strict=True):
+                args[param["name"]] = _named(param, value)
+            args = {name: args[name] for name in spec.order}
         return DecodedEvent(
             contract=contract,
             name=spec.name,
-            args={name: args[name] for name in spec.order},
+            args=args,
             block_number=int(log["blockNumber"]),
             block_hash=bytes(log["blockHash"]),
             tx_hash=bytes(log["transactionHash"]),
             tx_index=int(log["transactionIndex"]),
             log_index=int(log["logIndex"]),
-            address=_checksum(str(log["address"])),
+            address=checksum_address(str(log["address"])),
         )
+
+
+def raw_log(log: dict[str, Any]) -> dict[str, Any]:
+    """Shape a JSON-RPC log (hex strings) as `EventCodec.decode` reads it: bytes and ints."""
+    return {
+        "address": log["address"],
+        "topics": [bytes.fromhex(t[2:]) for t in log["topics"]],
+        "data": bytes.fromhex(log["data"][2:]),
+        "blockNumber": int(log["blockNumber"], 16),
+        "blockHash": bytes.fromhex(log["blockHash"][2:]),
+        "transactionHash": bytes.fromhex(log["transactionHash"][2:]),
+        "transactionIndex": int(log["transactionIndex"], 16),
+        "logIndex": int(log["logIndex"], 16),
+    }
+
+
+class LogFetchError(RuntimeError):
+    """The node refused eth_getLogs even for a single block."""
 
 
 def fetch_logs(
@@ -142,29 +198,31 @@ def fetch_logs(
     to_block: int,
     chunk: int = 2000,
     max_chunk: int = 100_000,
-) -> Iterator[tuple[int, int, list[Any]]]:
+) -> Iterator[tuple[int, int, list[dict[str, Any]]]]:
     """Yield (start, end, raw logs) for [from_block, to_block] in adaptive chunks.
 
     The chunk halves when the node refuses a range (too many results) and grows again after
-    successes, like web3.py's EventScanner recipe.
+    successes, like web3.py's EventScanner recipe. Logs come unformatted (see `raw_log`): web3's
+    per-log result formatters cost more than decoding itself on long ledgers.
+
+    Raises:
+        LogFetchError: a single block's logs were refused.
     """
     start = from_block
     size = chunk
+    wanted = [to_checksum_address(a) for a in addresses]
     while start <= to_block:
         end = min(to_block, start + size - 1)
+        params = {"address": wanted, "fromBlock": hex(start), "toBlock": hex(end)}
         try:
-            logs = w3.eth.get_logs(
-                {
-                    "address": [to_checksum_address(a) for a in addresses],
-                    "fromBlock": start,
-                    "toBlock": end,
-                }
-            )
-        except (Web3RPCError, ValueError):
+            response = w3.provider.make_request("eth_getLogs", [params])  # type: ignore[arg-type]
+        except (Web3RPCError, ValueError) as exc:
+            response = {"error": str(exc)}  # type: ignore[typeddict-item]
+        if "error" in response or "result" not in response:
             if size == 1:
-                raise
+                raise LogFetchError(f"eth_getLogs refused block {start}: {response.get('error')}")
             size = max(1, size // 2)
             continue
-        yield start, end, list(logs)
+        yield start, end, [raw_log(log) for log in response["result"]]
         start = end + 1
         size = min(max_chunk, size * 2)

@@ -6,7 +6,7 @@ FOUNDRY := $(CURDIR)/node_modules/@foundry-rs
 FORGE := $(FOUNDRY)/forge-linux-amd64/bin/forge
 export PATH := $(FOUNDRY)/forge-linux-amd64/bin:$(FOUNDRY)/anvil-linux-amd64/bin:$(PATH)
 
-.PHONY: setup build abi lint test forge-test pytest demo bench clean
+.PHONY: setup build abi lint test forge-test pytest demo demo-reset bench clean
 
 setup: .stamp-npm .stamp-venv .stamp-chromium
 
@@ -51,6 +51,9 @@ test: lint forge-test pytest
 
 demo: build
 	$(BIN)/python scripts/demo.py
+
+demo-reset: build  ## delete data/demo and seed the scenario afresh
+	$(BIN)/python scripts/demo.py --reset
 
 bench: build  ## writes bench/results/*.json|md; figures, never assertions
 	$(FORGE) test --match-path 'contracts/test/gas/*'

@@ -6,6 +6,7 @@ Used by the test-suite, `make demo` and partner apps testing against a local cha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from eth_utils.crypto import keccak
@@ -64,6 +65,25 @@ class Actors:
             enterprise=nxt(),
             citizens=[nxt() for _ in range(4)],
         )
+
+
+def reusable_deployment(w3: Web3, manifest: Path) -> Deployment | None:
+    """Return the manifest's deployment if this chain still holds it, else None.
+
+    Same chain id, the deploy block still there with the same hash, and code at the registry
+    address (a chain kept in anvil's `--state` file, restarted).
+    """
+    if not manifest.exists():
+        return None
+    deployment = Deployment.load(manifest)
+    if deployment.chain_id != w3.eth.chain_id or w3.eth.block_number < deployment.deploy_block:
+        return None
+    block = w3.eth.get_block(deployment.deploy_block)
+    if block["hash"].to_0x_hex() != deployment.deploy_block_hash:
+        return None
+    if not w3.eth.get_code(Web3.to_checksum_address(deployment.registry)):
+        return None
+    return deployment
 
 
 def record_hash(text: str) -> bytes:

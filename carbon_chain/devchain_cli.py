@@ -19,8 +19,7 @@ from eth_account import Account
 from web3 import Web3
 
 from carbon_chain.anvil import Anvil
-from carbon_chain.devchain import DEV_ACCOUNTS, Actors, DevRegistry
-from carbon_chain.manifest import Deployment
+from carbon_chain.devchain import DEV_ACCOUNTS, Actors, DevRegistry, reusable_deployment
 from carbon_chain.signer import DEV_MNEMONIC, LocalSigner
 
 DEFAULT_PORT = 8545
@@ -51,21 +50,6 @@ def _dev_keys() -> dict[str, str]:
         account = Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
         keys[account.address] = "0x" + bytes(account.key).hex()
     return keys
-
-
-def _reusable(w3: Web3, manifest: Path) -> Deployment | None:
-    """Return the manifest's deployment if this chain still holds it, else None."""
-    if not manifest.exists():
-        return None
-    deployment = Deployment.load(manifest)
-    if deployment.chain_id != w3.eth.chain_id or w3.eth.block_number < deployment.deploy_block:
-        return None
-    block = w3.eth.get_block(deployment.deploy_block)
-    if block["hash"].to_0x_hex() != deployment.deploy_block_hash:
-        return None
-    if not w3.eth.get_code(Web3.to_checksum_address(deployment.registry)):
-        return None
-    return deployment
 
 
 def _named_actors(actors: Actors) -> list[tuple[str, LocalSigner]]:
@@ -134,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         w3 = Web3(Web3.HTTPProvider(anvil.url, request_kwargs={"timeout": 30}))
-        deployment = _reusable(w3, args.manifest) if args.state else None
+        deployment = reusable_deployment(w3, args.manifest) if args.state else None
         if deployment is not None:
             dev = DevRegistry(w3, deployment, Actors.from_dev_keys(deployment.chain_id))
         else:

@@ -108,11 +108,17 @@ class LocalSigner:
         return cls(account)
 
 
-def write_keystore(signer_key: bytes, path: Path, password: str) -> ChecksumAddress:
-    """Encrypt a key into an eth-account keyfile (scrypt) and return its address."""
+def write_keystore(
+    signer_key: bytes, path: Path, password: str, iterations: int | None = None
+) -> ChecksumAddress:
+    """Encrypt a key into an eth-account keyfile (scrypt) and return its address.
+
+    `iterations` is scrypt's cost n (eth-account's default 2**18 when None); a lower cost is
+    only for keys that are public anyway (anvil's dev keys in the demo).
+    """
     account: LocalAccount = Account.from_key(signer_key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(Account.encrypt(signer_key, password)))
+    path.write_text(json.dumps(Account.encrypt(signer_key, password, iterations=iterations)))
     path.chmod(0o600)
     return account.address
 

@@ -126,6 +126,63 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+# The body every error handler below answers with. FastAPI documents 422 with its own
+# `HTTPValidationError` (`detail` an array); the document must describe what is sent (found by
+# schemathesis, tests/reliability/test_reliability_api_fuzz.py).
+ERROR_BODY_SCHEMA: dict[str, Any] = {
+    "title": "HTTPValidationError",
+    "description": 'Error body: `{"error", "detail", "field", ...}` (422 lists `errors`).',
+    "type": "object",
+    "required": ["error", "detail"],
+    "properties": {
+        "error": {"type": "string", "title": "Error"},
+        "detail": {"type": "string", "title": "Detail"},
+        "field": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Field"},
+        "errors": {"type": "array", "items": {"type": "object"}, "title": "Errors"},
+    },
+    "additionalProperties": True,
+}
+
+
+def _document_error_bodies(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["HTTPValidationError"] = ERROR_BODY_SCHEMA
+        ref = {"$ref": "#/components/schemas/HTTPValidationError"}
+        for path, item in schema.get("paths", {}).items():
+            for operation in item.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                extra = {"503": "Database or chain busy or unreachable; retry after Retry-After"}
+                extra["422"] = "Invalid input; the body names the field"
+                if "{" in path:
+                    extra["404"] = "Not found"
+                if "requestBody" in operation:
+                    extra["400"] = "Malformed JSON or a body that is not UTF-8"
+                    extra["413"] = "Body larger than max_body_bytes"
+                    extra["415"] = "Body is not application/json"
+                if path.startswith("/v1/tx"):
+                    extra["401"] = "Missing, unknown, expired or revoked token"
+                    extra["403"] = "Operation not allowed for this token"
+                responses = operation["responses"]
+                for code, description in extra.items():
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": ref}},
+                        },
+                    )
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RegistryError)
     async def _registry_error(_: Request, exc: RegistryError) -> JSONResponse:
@@ -206,6 +263,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.chain = ChainStatus(settings)
     app.state.indexer = None
     _install_error_handlers(app)
+    _document_error_bodies(app)
     for router in _routers():
         app.include_router(router)
 

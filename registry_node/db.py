@@ -85,6 +85,10 @@ class Uint256(TypeDecorator[int]):
         return int
 
 
+POOL_SIZE = 20
+POOL_MAX_OVERFLOW = 20
+
+
 def make_engine(settings: Settings) -> Engine:
     """Create the engine for `settings.database_url` with the per-dialect connection setup."""
     url = make_url(settings.database_url)
@@ -94,8 +98,8 @@ def make_engine(settings: Settings) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=20,
-            max_overflow=20,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_MAX_OVERFLOW,
         )
         busy = settings.sqlite_busy_timeout_ms
 
@@ -108,7 +112,9 @@ def make_engine(settings: Settings) -> Engine:
             cur.close()
 
         return engine
-    engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(
+        url, pool_size=POOL_SIZE, max_overflow=POOL_MAX_OVERFLOW, pool_pre_ping=True
+    )
     schema = settings.database_schema
     if schema:
 

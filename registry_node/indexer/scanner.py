@@ -19,6 +19,7 @@ from typing import Any
 from requests.exceptions import RequestException
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from web3 import Web3
 from web3.exceptions import Web3Exception
 
@@ -81,7 +82,7 @@ class Scanner:
     # ------------------------------------------------------------------ loop
 
     def run(self, stop: threading.Event) -> None:
-        """Sync, then poll for new blocks until `stop` is set; RPC errors back off and retry.
+        """Sync, then poll for new blocks until `stop` is set; RPC and database errors back off.
 
         Raises:
             IndexerHalted: deep reorg or replaced chain; an operator must rebuild.
@@ -98,6 +99,11 @@ class Scanner:
                 self.metrics.rpc_errors.inc()
                 delay = min(self.settings.retry_max_delay, max(delay, 0.5) * 2)
                 log.warning("RPC error, retrying in %.1fs: %s", delay, exc)
+            except OperationalError as exc:
+                # SQLite "database is locked" past busy_timeout, PostgreSQL restarting: the
+                # chunk's transaction rolled back, so retrying from the cursor is safe.
+                delay = min(self.settings.retry_max_delay, max(delay, 0.5) * 2)
+                log.warning("database unavailable, retrying in %.1fs: %s", delay, exc.orig)
             stop.wait(delay * (0.5 + random.random() / 2))  # noqa: S311 - jitter, not crypto
 
     def sync(self, stop: threading.Event | None = None) -> int:

@@ -22,6 +22,8 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry_node.config import Settings
@@ -82,6 +84,10 @@ class AuditedRoute(APIRoute):
                 first = exc.errors()[0] if exc.errors() else {}
                 where = ".".join(str(p) for p in first.get("loc", ()))
                 await _audit(request, 422, "invalid_request", where)
+                raise
+            except (OperationalError, PoolTimeout):
+                # answered 503 by the app's handlers (database busy or restarting): audit that
+                await _audit(request, 503, "unavailable", "database unavailable")
                 raise
             except Exception:
                 await _audit(request, 500, "error", None)

@@ -15,7 +15,7 @@ import solcx
 
 from carbon_chain.toolchain import CONTRACTS_SRC, NODE_MODULES, ROOT, solc_front
 
-CONTRACT_NAMES = ("CarbonRegistry", "CarbonLedger")
+CONTRACT_NAMES = ("CarbonRegistry", "CarbonLedger", "CarbonMarket")
 CACHE_DIR = ROOT / "out" / "py-solc-x"
 
 

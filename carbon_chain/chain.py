@@ -16,6 +16,7 @@ from web3.exceptions import ContractLogicError
 from web3.types import TxParams, TxReceipt
 
 from carbon_chain.abi import load_abi
+from carbon_chain.manifest import Deployment
 from carbon_chain.signer import Signer
 
 RECEIPT_POLL_SECONDS = 0.005  # web3's 0.1 s default caps a sequential sender at ~22 tx/s
@@ -83,23 +84,31 @@ def _revert_data(exc: ContractLogicError) -> bytes:
 
 @dataclass
 class Registry:
-    """The deployed registry: both contracts bound to one web3 connection."""
+    """The deployed registry: its three contracts bound to one web3 connection."""
 
     w3: Web3
     registry: Contract
     ledger: Contract
+    market: Contract
     decoder: ErrorDecoder
 
     @classmethod
-    def at(cls, w3: Web3, registry: str, ledger: str) -> Registry:
+    def at(cls, w3: Web3, registry: str, ledger: str, market: str) -> Registry:
         """Bind the contracts at the given addresses with the committed ABIs."""
         reg_abi, led_abi = load_abi("CarbonRegistry"), load_abi("CarbonLedger")
+        mkt_abi = load_abi("CarbonMarket")
         return cls(
             w3=w3,
             registry=w3.eth.contract(address=to_checksum_address(registry), abi=reg_abi),
             ledger=w3.eth.contract(address=to_checksum_address(ledger), abi=led_abi),
-            decoder=ErrorDecoder([reg_abi, led_abi]),
+            market=w3.eth.contract(address=to_checksum_address(market), abi=mkt_abi),
+            decoder=ErrorDecoder([reg_abi, led_abi, mkt_abi]),
         )
+
+    @classmethod
+    def of(cls, w3: Web3, deployment: Deployment) -> Registry:
+        """Bind the contracts a deployment manifest names."""
+        return cls.at(w3, deployment.registry, deployment.ledger, deployment.market)
 
     @cached_property
     def chain_id(self) -> int:

@@ -44,7 +44,7 @@ def _deploy(
 
 
 def deploy(w3: Web3, admin: Signer, params: DeployParams | None = None) -> Deployment:
-    """Deploy CarbonRegistry and CarbonLedger, connect them and return the manifest.
+    """Deploy CarbonRegistry, CarbonLedger and CarbonMarket, connect them, return the manifest.
 
     Args:
         w3: connection to the target chain.
@@ -54,6 +54,7 @@ def deploy(w3: Web3, admin: Signer, params: DeployParams | None = None) -> Deplo
     p = params or DeployParams()
     artifacts = compile_contracts()
     reg, led = artifacts["CarbonRegistry"], artifacts["CarbonLedger"]
+    mkt = artifacts["CarbonMarket"]
     registry_address, first_block = _deploy(
         w3,
         admin,
@@ -65,13 +66,16 @@ def deploy(w3: Web3, admin: Signer, params: DeployParams | None = None) -> Deplo
         p.notice_period,
     )
     ledger_address, _ = _deploy(w3, admin, led.abi, led.bytecode, registry_address, p.uri)
-    bound = Registry.at(w3, registry_address, ledger_address)
+    market_address, _ = _deploy(w3, admin, mkt.abi, mkt.bytecode, registry_address, ledger_address)
+    bound = Registry.at(w3, registry_address, ledger_address, market_address)
     bound.transact(admin, bound.registry.functions.setLedger(ledger_address))
+    bound.transact(admin, bound.ledger.functions.setMarket(market_address))
     block = w3.eth.get_block(first_block)
     return Deployment(
         chain_id=w3.eth.chain_id,
         registry=registry_address,
         ledger=ledger_address,
+        market=market_address,
         deploy_block=first_block,
         deploy_block_hash=block["hash"].to_0x_hex(),
         compiler=reg.compiler,

@@ -24,7 +24,14 @@ from carbon_chain.domain import (
     AccountKind,
     MethodologyKind,
 )
-from carbon_chain.eip712 import Domain, ReportPayload, report_typed_data
+from carbon_chain.eip712 import (
+    Domain,
+    ImportPayload,
+    ReportPayload,
+    import_typed_data,
+    market_domain,
+    report_typed_data,
+)
 from carbon_chain.manifest import Deployment
 from carbon_chain.signer import LocalSigner, Signer
 
@@ -44,6 +51,7 @@ class Actors:
     buffer: LocalSigner
     aggregator: LocalSigner  # the platform account that receives personal points
     enterprise: LocalSigner  # a second enterprise that buys and retires credits
+    partner: LocalSigner  # another city's carbon-inclusive platform (PARTNER_REGISTRY)
     citizens: list[LocalSigner] = field(default_factory=list)
 
     @classmethod
@@ -64,6 +72,7 @@ class Actors:
             aggregator=nxt(),
             enterprise=nxt(),
             citizens=[nxt() for _ in range(4)],
+            partner=nxt(),
         )
 
 
@@ -98,8 +107,9 @@ class DevRegistry:
         self.w3 = w3
         self.deployment = deployment
         self.actors = actors
-        self.reg = Registry.at(w3, deployment.registry, deployment.ledger)
+        self.reg = Registry.of(w3, deployment)
         self.domain = Domain(deployment.chain_id, deployment.registry)
+        self.market_domain = market_domain(deployment.chain_id, deployment.market)
 
     @classmethod
     def create(cls, w3: Web3, params: DeployParams | None = None) -> DevRegistry:
@@ -128,6 +138,7 @@ class DevRegistry:
             (a.buffer, AccountKind.BUFFER),
             (a.aggregator, AccountKind.ENTERPRISE),
             (a.enterprise, AccountKind.ENTERPRISE),
+            (a.partner, AccountKind.PARTNER_REGISTRY),
         ]
         accounts += [(v, AccountKind.VERIFIER) for v in a.verifiers]
         accounts += [(c, AccountKind.INDIVIDUAL) for c in a.citizens]
@@ -216,6 +227,28 @@ class DevRegistry:
             deadline=now + DAY,
         )
         return self.submit_report(payload)
+
+    def previous_import_start(self, partner: str, start: int) -> int:
+        """Walk the partner's imported origin ranges on-chain to the one just below `start`.
+
+        A dev convenience (one call per range); the node answers it from its index.
+        """
+        market = self.reg.market.functions
+        previous, (_, nxt) = 0, market.importedRange(partner, 0).call()
+        while nxt != 0 and nxt < start:
+            previous = nxt
+            _, nxt = market.importedRange(partner, nxt).call()
+        return previous
+
+    def import_credits(self, payload: ImportPayload, partner: Signer | None = None) -> int:
+        """Have the partner attest `payload`, import it as the agency and return the batch id."""
+        attester = partner or self.actors.partner
+        attestation = attester.sign_typed_data(import_typed_data(self.market_domain, payload))
+        hint = self.previous_import_start(payload.partner, payload.origin_serial_start)
+        fn = self.reg.market.functions.importCredits(payload.as_tuple(), attestation, hint)
+        receipt = self.send(self.actors.agency, fn)
+        (ev,) = self.reg.events(receipt, self.reg.market, "CreditsImported")
+        return int(ev["args"]["batchId"])
 
     def now(self) -> int:
         """The latest block's timestamp."""

@@ -1,4 +1,5 @@
-"""The EIP-712 `Report` type verifiers sign; must match CarbonRegistry.REPORT_TYPEHASH."""
+"""The EIP-712 types signed off-chain: the `Report` verifiers sign (CarbonRegistry.REPORT_TYPEHASH)
+and the `CreditImport` a partner platform signs (CarbonMarket.IMPORT_TYPEHASH)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 DOMAIN_NAME = "WuhanCarbonRegistry"
+MARKET_DOMAIN_NAME = "WuhanCarbonMarket"
 DOMAIN_VERSION = "1"
 REPORT_TYPE = (
     "Report(uint256 projectId,uint64 periodStart,uint64 periodEnd,uint256 quantity,"
@@ -78,15 +80,16 @@ class ReportPayload:
 
 @dataclass(frozen=True)
 class Domain:
-    """The EIP-712 domain: bound to one chain and one registry contract."""
+    """The EIP-712 domain: bound to one chain and one contract (the registry unless named)."""
 
     chain_id: int
     verifying_contract: str
+    name: str = DOMAIN_NAME
 
     def as_dict(self) -> dict[str, Any]:
         """Return the domain as eth-account expects it."""
         return {
-            "name": DOMAIN_NAME,
+            "name": self.name,
             "version": DOMAIN_VERSION,
             "chainId": self.chain_id,
             "verifyingContract": to_checksum_address(self.verifying_contract),
@@ -99,7 +102,7 @@ class Domain:
                 ["bytes32", "bytes32", "bytes32", "uint256", "address"],
                 [
                     keccak(text=DOMAIN_TYPE),
-                    keccak(text=DOMAIN_NAME),
+                    keccak(text=self.name),
                     keccak(text=DOMAIN_VERSION),
                     self.chain_id,
                     to_checksum_address(self.verifying_contract),
@@ -149,4 +152,94 @@ def report_typed_data(domain: Domain, report: ReportPayload) -> dict[str, Any]:
         "primaryType": "Report",
         "domain": domain.as_dict(),
         "message": report.as_message(),
+    }
+
+
+IMPORT_TYPE = (
+    "CreditImport(address partner,uint256 originSerialStart,uint256 originSerialEnd,"
+    "uint256 projectId,uint64 periodStart,uint64 periodEnd,uint16 vintage,address recipient,"
+    "bytes32 evidenceHash,uint64 deadline)"
+)
+IMPORT_FIELDS = [
+    {"name": "partner", "type": "address"},
+    {"name": "originSerialStart", "type": "uint256"},
+    {"name": "originSerialEnd", "type": "uint256"},
+    {"name": "projectId", "type": "uint256"},
+    {"name": "periodStart", "type": "uint64"},
+    {"name": "periodEnd", "type": "uint64"},
+    {"name": "vintage", "type": "uint16"},
+    {"name": "recipient", "type": "address"},
+    {"name": "evidenceHash", "type": "bytes32"},
+    {"name": "deadline", "type": "uint64"},
+]
+
+
+@dataclass(frozen=True)
+class ImportPayload:
+    """What a partner platform attests when its credits move here; one gram per origin serial."""
+
+    partner: str
+    origin_serial_start: int
+    origin_serial_end: int
+    project_id: int
+    period_start: int
+    period_end: int
+    vintage: int
+    recipient: str
+    evidence_hash: bytes
+    deadline: int
+
+    @property
+    def quantity(self) -> int:
+        """Grams imported: the number of origin serials."""
+        return self.origin_serial_end - self.origin_serial_start
+
+    def as_tuple(self) -> tuple[Any, ...]:
+        """Return the ABI tuple of `ImportInput`."""
+        return (
+            to_checksum_address(self.partner),
+            self.origin_serial_start,
+            self.origin_serial_end,
+            self.project_id,
+            self.period_start,
+            self.period_end,
+            self.vintage,
+            to_checksum_address(self.recipient),
+            self.evidence_hash,
+            self.deadline,
+        )
+
+    def as_message(self) -> dict[str, Any]:
+        """Return the EIP-712 message fields."""
+        return {f["name"]: v for f, v in zip(IMPORT_FIELDS, self.as_tuple(), strict=True)}
+
+
+def market_domain(chain_id: int, market: str) -> Domain:
+    """Return the domain partner attestations are bound to: the CarbonMarket on this chain."""
+    return Domain(chain_id=chain_id, verifying_contract=market, name=MARKET_DOMAIN_NAME)
+
+
+def import_digest(domain: Domain, payload: ImportPayload) -> bytes:
+    """Return the EIP-712 digest a partner platform signs for `payload`."""
+    types = ["bytes32", "address", "uint256", "uint256", "uint256", "uint64", "uint64", "uint16"]
+    types += ["address", "bytes32", "uint64"]
+    struct_hash = keccak(encode(types, [keccak(text=IMPORT_TYPE), *payload.as_tuple()]))
+    return keccak(b"\x19\x01" + domain.separator() + struct_hash)
+
+
+def import_typed_data(domain: Domain, payload: ImportPayload) -> dict[str, Any]:
+    """Return the full EIP-712 message a partner signs (wallets, `Signer.sign_typed_data`)."""
+    return {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            "CreditImport": IMPORT_FIELDS,
+        },
+        "primaryType": "CreditImport",
+        "domain": domain.as_dict(),
+        "message": payload.as_message(),
     }

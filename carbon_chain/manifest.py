@@ -13,6 +13,9 @@ class Deployment(BaseModel):
     chain_id: int = Field(description="EIP-155 chain id the contracts are deployed on")
     registry: str = Field(description="CarbonRegistry address (checksummed)")
     ledger: str = Field(description="CarbonLedger address (checksummed)")
+    market: str = Field(
+        description="CarbonMarket address (checksummed): compliance use, imports, redemptions"
+    )
     deploy_block: int = Field(description="Block of the first deployment transaction")
     deploy_block_hash: str = Field(description="Hash of that block, to detect a replaced chain")
     compiler: str = Field(description="Full solc version the bytecode came from")

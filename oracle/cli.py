@@ -52,7 +52,7 @@ def build_oracle(settings: OracleSettings, *, chain: bool = True, key: bool = Fa
     if chain:
         w3 = Web3(Web3.HTTPProvider(settings.rpc_url, request_kwargs={"timeout": 30}))
         gateway = ChainGateway(
-            Registry.at(w3, deployment.registry, deployment.ledger),
+            Registry.of(w3, deployment),
             retries=settings.rpc_retries,
             backoff=settings.rpc_backoff_seconds,
         )

@@ -457,9 +457,7 @@ class Scenario:
 
         first = [p for p in PROJECTS if p[5]]
         ids = dict(parallel(propose, first, "projects proposed", workers=6))
-        notice = int(
-            Registry.at(self.w3, *self._addresses()).registry.functions.noticePeriod().call()
-        )
+        notice = int(self._bound().registry.functions.noticePeriod().call())
         say(f"public notice (公示) of {notice // DAY} days: advancing the dev chain's clock")
         self.w3.provider.make_request("evm_increaseTime", [notice + 1])  # type: ignore[arg-type]
         self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
@@ -475,9 +473,8 @@ class Scenario:
             say(f"  project #{ids[key]} {title} ({code}, region {region}): {state}")
         return ids
 
-    def _addresses(self) -> tuple[str, str]:
-        d = Deployment.load(self.data / "deployment.json")
-        return d.registry, d.ledger
+    def _bound(self) -> Registry:
+        return Registry.of(self.w3, Deployment.load(self.data / "deployment.json"))
 
     def oracle(self) -> Oracle:
         folder = self.data / "oracle"
@@ -495,8 +492,7 @@ class Scenario:
             rpc_url=self.w3.provider.endpoint_uri,  # type: ignore[attr-defined]
             ingest_workers=0,
         )
-        registry, ledger = self._addresses()
-        gateway = ChainGateway(Registry.at(self.w3, registry, ledger), retries=3, backoff=0.2)
+        gateway = ChainGateway(self._bound(), retries=3, backoff=0.2)
         return Oracle(
             settings,
             Store(settings.database_url),
@@ -711,8 +707,7 @@ class Scenario:
             cert = int(event_args(result, "CreditsRetired")["certificateId"])
             certificates.append(cert)
             say(f"  retired {tonnes(amount)} of {what}, batch #{batch}: certificate {cert}")
-        registry, _ = self._addresses()
-        reg = Registry.at(self.w3, registry, self._addresses()[1]).registry.functions
+        reg = self._bound().registry.functions
         neutral = bool(reg.getEvent(event_id).call()[2])
         say(f"conference #{event_id} (footprint 60 t, Wuchang 420106): carbon-neutral: {neutral}")
         self.node.tx(
@@ -782,7 +777,7 @@ def deploy_registry(w3: Web3, data: Path, keys: Keys) -> None:
     say("compiling and deploying the registry from source (agency admin key, k = 2)")
     admin = keys.signer("admin")
     deployment = deploy(w3, admin)
-    reg = Registry.at(w3, deployment.registry, deployment.ledger)
+    reg = Registry.of(w3, deployment)
     r = reg.registry.functions
     for role, who in (
         (REGISTRAR_ROLE, "agency"),
@@ -796,7 +791,7 @@ def deploy_registry(w3: Web3, data: Path, keys: Keys) -> None:
 def configure(w3: Web3, data: Path, keys: Keys) -> None:
     """The admin's configuration once accounts exist: verifier roles, aggregator, buffer."""
     d = Deployment.load(data / "deployment.json")
-    reg = Registry.at(w3, d.registry, d.ledger)
+    reg = Registry.of(w3, d)
     admin = keys.signer("admin")
     for verifier in ("verifier-a", "verifier-b"):
         reg.transact(

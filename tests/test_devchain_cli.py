@@ -99,7 +99,7 @@ def test_serves_the_seeded_registry_until_ctrl_c(tmp_path: Path) -> None:
             out += line
         w3 = Web3(Web3.HTTPProvider(_field(out, "RPC URL")))
         deployment = Deployment.load(manifest)
-        bound = Registry.at(w3, deployment.registry, deployment.ledger)
+        bound = Registry.of(w3, deployment)
         agency = _field(out, "  agency")
         assert bound.registry.functions.hasRole(REGISTRAR_ROLE, agency).call()
         proc.send_signal(signal.SIGINT)

@@ -41,9 +41,12 @@ def test_manifest_records_chain_compiler_and_abis(dev: DevRegistry) -> None:
     m = dev.deployment
     assert m.chain_id == 31337
     assert m.compiler == compiler_version() and m.compiler.startswith("0.8.30")
-    assert set(m.abi_hashes) == {"CarbonRegistry", "CarbonLedger"}
+    assert set(m.abi_hashes) == {"CarbonRegistry", "CarbonLedger", "CarbonMarket"}
     assert dev.reg.registry.functions.ledger().call() == m.ledger
     assert dev.reg.ledger.functions.registry().call() == m.registry
+    assert dev.reg.ledger.functions.market().call() == m.market
+    assert dev.reg.market.functions.registry().call() == m.registry
+    assert dev.reg.market.functions.ledger().call() == m.ledger
 
 
 def test_methodology_and_project_storage_and_events(dev: DevRegistry) -> None:

@@ -53,6 +53,8 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
     Config private _config;
     Counters private _counters;
     address private _bufferAccount;
+    /// @dev The CarbonMarket (compliance use, imports, redemptions), set once by the admin.
+    address private _market;
     /// @dev Set around moves the ledger makes itself (custody, recovery, cancellation), whose
     /// account rules the calling function has already applied.
     bool private transient _ledgerMove;
@@ -65,6 +67,9 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
     mapping(uint256 certificateId => Retirement) private _retirements;
     mapping(uint256 cancellationId => Cancellation) private _cancellations;
     mapping(uint256 lockId => Lock) private _locks;
+    /// @dev Locks opened by the market (compliance use) are settled only through it, so its
+    /// per-entity accounting always agrees with the ledger.
+    mapping(uint256 lockId => bool) private _marketLocks;
 
     constructor(address registry_, string memory uri_) ERC1155(uri_) {
         if (registry_ == address(0)) revert LedgerZeroAddress("registry");
@@ -73,8 +78,17 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
     }
 
     modifier onlyRole(bytes32 role) {
-        if (!IAccessControl(address(_registry)).hasRole(role, msg.sender)) revert LedgerUnauthorized(msg.sender, role);
+        _checkRole(role);
         _;
+    }
+
+    modifier onlyMarket() {
+        if (msg.sender != _market || msg.sender == address(0)) revert LedgerOnlyMarket(msg.sender);
+        _;
+    }
+
+    function _checkRole(bytes32 role) private view {
+        if (!IAccessControl(address(_registry)).hasRole(role, msg.sender)) revert LedgerUnauthorized(msg.sender, role);
     }
 
     // ================================================================ accounts
@@ -153,6 +167,14 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ICarbonLedger
+    function setMarket(address market_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_market != address(0)) revert LedgerMarketAlreadySet(_market);
+        if (market_ == address(0)) revert LedgerZeroAddress("market");
+        _market = market_;
+        emit MarketConnected(market_);
+    }
+
+    /// @inheritdoc ICarbonLedger
     function pause() external onlyRole(Roles.PAUSER) {
         if (_config.paused) revert LedgerPaused();
         _config.paused = true;
@@ -199,6 +221,29 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
         uint40 claimDeadline = uint40(block.timestamp + claimWindow);
         batchId = _createBatch(reportId, t, qty, buffer, vintage, merkleRoot, claimDeadline, address(0));
         if (buffer != 0) _mint(_bufferAccount, batchId, buffer, "");
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function issueImported(
+        address recipient,
+        uint256 projectId,
+        uint64 periodStart,
+        uint64 periodEnd,
+        uint16 vintage,
+        uint256 quantity
+    ) external onlyMarket nonReentrant returns (uint256 batchId) {
+        IssuanceTerms memory t = _registry.recordImportedPeriod(projectId, periodStart, periodEnd);
+        batchId = _mintImported(recipient, t, vintage, quantity);
+    }
+
+    function _mintImported(address recipient, IssuanceTerms memory t, uint16 vintage, uint256 quantity)
+        private
+        returns (uint256 batchId)
+    {
+        if (vintage < 2000 || vintage > 2200) revert LedgerInvalidVintage(vintage);
+        uint64 qty = _amount(quantity);
+        batchId = _createBatch(0, t, qty, 0, vintage, bytes32(0), 0, recipient);
+        _mint(recipient, batchId, qty, "");
     }
 
     /// @dev Check the report, project, methodology and the cumulative cap; record the issued amount.
@@ -291,6 +336,10 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
         uint32 region
     ) external nonReentrant returns (uint256 certificateId) {
         if (purpose == RetirementPurpose.EVENT_NEUTRALITY) revert LedgerEventRetirementRequired();
+        // A compensation certificate must name its court case (the hash of the case reference).
+        if (purpose == RetirementPurpose.ECOLOGICAL_COMPENSATION && referenceHash == 0) {
+            revert LedgerReferenceRequired(purpose);
+        }
         if (beneficiary == address(0)) revert LedgerZeroAddress("beneficiary");
         return _retire(batchId, _amount(amount), beneficiary, purpose, referenceHash, region);
     }
@@ -396,18 +445,64 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ICarbonLedger
+    function cancelExpired(uint256 batchId, address[] calldata holders)
+        external
+        onlyRole(Roles.ISSUER)
+        nonReentrant
+        returns (uint256 cancelled)
+    {
+        Batch storage b = _batch(batchId);
+        uint40 expiresAt = b.expiresAt;
+        if (expiresAt == 0 || block.timestamp < expiresAt) revert LedgerPointsNotExpired(batchId, expiresAt);
+        _ledgerMove = true;
+        // Bounded by the calldata list; a holder already swept (balance 0) is skipped, so a sweep re-runs safely.
+        for (uint256 i = 0; i < holders.length; ++i) {
+            uint256 balance = balanceOf(holders[i], batchId);
+            if (balance == 0) continue;
+            _recordCancellation(batchId, b, holders[i], uint64(balance), CancellationKind.EXPIRY, 0, "expired");
+            _burn(holders[i], batchId, balance);
+            cancelled += balance;
+        }
+        _ledgerMove = false;
+    }
+
+    /// @inheritdoc ICarbonLedger
     function lockForExport(uint256 batchId, uint256 amount, bytes32 destinationHash)
         external
         nonReentrant
         returns (uint256 lockId)
     {
-        _requireActive(msg.sender);
+        return _lock(msg.sender, batchId, amount, destinationHash);
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function lockFor(address holder, uint256 batchId, uint256 amount, bytes32 destinationHash)
+        external
+        onlyMarket
+        nonReentrant
+        returns (uint256 lockId)
+    {
+        lockId = _lock(holder, batchId, amount, destinationHash);
+        _marketLocks[lockId] = true;
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function transferFor(address from, address to, uint256 batchId, uint256 amount) external onlyMarket nonReentrant {
+        // The one balance hook applies every account and points rule, as for the holder's own transfer.
+        _safeTransferFrom(from, to, batchId, amount, "");
+    }
+
+    function _lock(address holder, uint256 batchId, uint256 amount, bytes32 destinationHash)
+        private
+        returns (uint256 lockId)
+    {
+        _requireActive(holder);
         Batch storage b = _batch(batchId);
         if (b.kind == MethodologyKind.PERSONAL_SCENARIO) revert LedgerPointsTransferRestricted(batchId, address(this));
         uint64 amt = _amount(amount);
         lockId = ++_counters.locks;
         _locks[lockId] = Lock({
-            holder: msg.sender,
+            holder: holder,
             amount: amt,
             status: LockStatus.LOCKED,
             batchId: uint56(batchId),
@@ -415,14 +510,13 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
             destinationHash: destinationHash
         });
         _supplies[batchId].locked += amt;
-        emit CreditsLocked(lockId, batchId, msg.sender, amt, destinationHash);
-        _moveByLedger(msg.sender, address(this), batchId, amt);
+        emit CreditsLocked(lockId, batchId, holder, amt, destinationHash);
+        _moveByLedger(holder, address(this), batchId, amt);
     }
 
     /// @inheritdoc ICarbonLedger
     function confirmExport(uint256 lockId, bytes32 referenceHash)
         external
-        onlyRole(Roles.ISSUER)
         nonReentrant
         returns (uint256 cancellationId)
     {
@@ -438,7 +532,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ICarbonLedger
-    function releaseLock(uint256 lockId, string calldata reason) external onlyRole(Roles.ISSUER) nonReentrant {
+    function releaseLock(uint256 lockId, string calldata reason) external nonReentrant {
         Lock storage l = _openLock(lockId);
         l.status = LockStatus.RELEASED;
         _supplies[l.batchId].locked -= l.amount;
@@ -446,7 +540,13 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
         _moveByLedger(address(this), l.holder, l.batchId, l.amount);
     }
 
+    /// @dev The issuer settles ordinary locks; only the market settles the locks it opened.
     function _openLock(uint256 lockId) private view returns (Lock storage l) {
+        if (_marketLocks[lockId]) {
+            if (msg.sender != _market) revert LedgerOnlyMarket(msg.sender);
+        } else {
+            _checkRole(Roles.ISSUER);
+        }
         if (lockId == 0 || lockId > _counters.locks) revert LedgerUnknownLock(lockId);
         l = _locks[lockId];
         if (l.status != LockStatus.LOCKED) revert LedgerInvalidLockStatus(lockId, l.status);
@@ -572,6 +672,10 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
 
     function aggregator() external view returns (address) {
         return _config.aggregator;
+    }
+
+    function market() external view returns (address) {
+        return _market;
     }
 
     function bufferAccount() external view returns (address) {

@@ -297,13 +297,16 @@ contract CarbonRegistry is ICarbonRegistry, AccessControlDefaultAdminRules, EIP7
         {
             revert ReportMethodologyMismatch(input.projectId, input.methodologyCode, input.methodologyVersion);
         }
-        if (input.periodStart >= input.periodEnd) revert ReportInvalidPeriod(input.periodStart, input.periodEnd);
-        if (input.periodEnd > block.timestamp) revert ReportPeriodInFuture(input.periodEnd, block.timestamp);
-        if (input.periodStart < p.lastPeriodEnd) {
-            revert ReportPeriodOverlap(input.projectId, input.periodStart, p.lastPeriodEnd);
-        }
+        _checkPeriod(input.projectId, p, input.periodStart, input.periodEnd);
         if (input.quantity == 0) revert ReportZeroQuantity();
         return p.methodologyId;
+    }
+
+    /// @dev A monitoring period is non-empty, over, and after every period already reported or imported.
+    function _checkPeriod(uint256 projectId, Project storage p, uint64 periodStart, uint64 periodEnd) private view {
+        if (periodStart >= periodEnd) revert ReportInvalidPeriod(periodStart, periodEnd);
+        if (periodEnd > block.timestamp) revert ReportPeriodInFuture(periodEnd, block.timestamp);
+        if (periodStart < p.lastPeriodEnd) revert ReportPeriodOverlap(projectId, periodStart, p.lastPeriodEnd);
     }
 
     /// @dev Every signature must come from a distinct verifier ACTIVE now, in ascending address order.
@@ -401,6 +404,30 @@ contract CarbonRegistry is ICarbonRegistry, AccessControlDefaultAdminRules, EIP7
             emit CarbonEventNeutralised(eventId, retired, ev.footprint);
         }
         return (ev.organiser, ev.region);
+    }
+
+    // ================================================================ imports (项目互认)
+
+    /// @inheritdoc ICarbonRegistry
+    function recordImportedPeriod(uint256 projectId, uint64 periodStart, uint64 periodEnd)
+        external
+        knownProject(projectId)
+        returns (IssuanceTerms memory terms)
+    {
+        if (msg.sender != address(_ledger)) revert RegistryOnlyLedger(msg.sender);
+        Project storage p = _projects[projectId];
+        if (p.status != ProjectStatus.REGISTERED) revert ReportProjectNotRegistered(projectId, p.status);
+        Methodology storage m = _methodologies[p.methodologyId];
+        if (m.status != MethodologyStatus.ACTIVE) revert RegistryMethodologyNotActive(p.methodologyId, m.status);
+        // Personal points stay on the platform that measured them; only project credits are recognised.
+        if (m.kind != MethodologyKind.PROJECT) revert RegistryImportOfPoints(projectId);
+        _checkPeriod(projectId, p, periodStart, periodEnd);
+        p.lastPeriodEnd = periodEnd;
+        terms.projectId = uint64(projectId);
+        terms.projectStatus = p.status;
+        terms.region = p.region;
+        terms.methodologyKind = m.kind;
+        terms.methodologyStatus = m.status;
     }
 
     function _event(uint256 eventId) private view returns (CarbonEvent storage ev) {

@@ -68,6 +68,11 @@ interface ICarbonLedger {
     error LedgerUnknownLock(uint256 lockId);
     error LedgerInvalidLockStatus(uint256 lockId, LockStatus status);
     error LedgerInvalidRecovery(address lost, address replacement);
+    /// @notice Only the connected CarbonMarket may call this (it also settles the locks it opened).
+    error LedgerOnlyMarket(address caller);
+    error LedgerMarketAlreadySet(address market);
+    /// @notice This purpose needs a reference hash (the court case of an ecological compensation).
+    error LedgerReferenceRequired(RetirementPurpose purpose);
 
     // ---------------------------------------------------------------- events
     event AccountRegistered(address indexed account, AccountKind kind, uint32 region, bytes32 recordHash);
@@ -102,6 +107,7 @@ interface ICarbonLedger {
     );
     event LockReleased(uint256 indexed lockId, string reason);
     event LockExported(uint256 indexed lockId, uint256 indexed cancellationId, bytes32 referenceHash);
+    event MarketConnected(address indexed market);
     event AccountRecovered(address indexed lost, address indexed replacement, uint256[] batchIds, uint256[] amounts);
 
     // ---------------------------------------------------------------- accounts
@@ -115,6 +121,8 @@ interface ICarbonLedger {
     function setAggregator(address aggregator) external;
     /// @notice Set the BUFFER account that receives the buffer share of issuance (admin).
     function setBufferAccount(address bufferAccount) external;
+    /// @notice Connect the CarbonMarket once (admin).
+    function setMarket(address market) external;
     function pause() external;
     function unpause() external;
 
@@ -131,6 +139,16 @@ interface ICarbonLedger {
         uint16 bufferBps,
         bytes32 merkleRoot,
         uint256 claimWindow
+    ) external returns (uint256 batchId);
+    /// @notice Mint a batch of credits imported from a partner platform to `recipient` (market only);
+    /// the registry consumes the project's monitoring period. The batch has no report (reportId 0).
+    function issueImported(
+        address recipient,
+        uint256 projectId,
+        uint64 periodStart,
+        uint64 periodEnd,
+        uint16 vintage,
+        uint256 quantity
     ) external returns (uint256 batchId);
     /// @notice Claim `account`'s allocation of a distribution batch; anyone may relay it.
     function claim(uint256 batchId, address account, uint256 amount, bytes32[] calldata proof) external;
@@ -159,10 +177,19 @@ interface ICarbonLedger {
         bytes32 referenceHash,
         string calldata reason
     ) external returns (uint256 cancellationId);
+    /// @notice Cancel the whole balance of each listed holder of an expired points batch, reason
+    /// "expired" (issuer); holders with nothing left are skipped. Returns the grams cancelled.
+    function cancelExpired(uint256 batchId, address[] calldata holders) external returns (uint256 cancelled);
     /// @notice Cancel a distribution's unclaimed remainder after its claim window (issuer).
     function cancelUnclaimed(uint256 batchId, string calldata reason) external returns (uint256 cancellationId);
     /// @notice Move the caller's credits into custody pending an export.
     function lockForExport(uint256 batchId, uint256 amount, bytes32 destinationHash) external returns (uint256 lockId);
+    /// @notice Move `holder`'s credits into custody for a compliance use (market only).
+    function lockFor(address holder, uint256 batchId, uint256 amount, bytes32 destinationHash)
+        external
+        returns (uint256 lockId);
+    /// @notice Move credits between accounts under the usual rules, for a points redemption (market only).
+    function transferFor(address from, address to, uint256 batchId, uint256 amount) external;
     /// @notice Confirm an export with the destination's reference: the locked credits are cancelled (issuer).
     function confirmExport(uint256 lockId, bytes32 referenceHash) external returns (uint256 cancellationId);
     /// @notice Return locked credits to their holder (issuer).
@@ -175,6 +202,7 @@ interface ICarbonLedger {
     function accountStatus(address account) external view returns (AccountKind kind, AccountStatus status);
     function aggregator() external view returns (address);
     function bufferAccount() external view returns (address);
+    function market() external view returns (address);
     function paused() external view returns (bool);
     function batchCount() external view returns (uint256);
     /// @notice The next serial to be issued; always total issued + 1.

@@ -74,8 +74,10 @@ interface ICarbonRegistry {
     error RegistryInvalidEvent(string field);
     /// @notice Only an ACTIVE ORGANISER account registers events.
     error RegistryNotOrganiser(address account);
-    /// @notice Only the connected ledger records retirements against events.
+    /// @notice Only the connected ledger records retirements against events and imported periods.
     error RegistryOnlyLedger(address caller);
+    /// @notice Personal-scenario points are not imported from other platforms.
+    error RegistryImportOfPoints(uint256 projectId);
 
     // ---------------------------------------------------------------- events
     event LedgerConnected(address indexed ledger);
@@ -183,6 +185,14 @@ interface ICarbonRegistry {
         returns (address organiser, uint32 region);
 
     // ---------------------------------------------------------------- views
+    // ---------------------------------------------------------------- imports (项目互认)
+    /// @notice Consume a monitoring period of a REGISTERED project for credits imported from a
+    /// partner platform (ledger only): the period must follow every period reported or imported
+    /// before, so one reduction is never counted here and there. Returns the batch terms.
+    function recordImportedPeriod(uint256 projectId, uint64 periodStart, uint64 periodEnd)
+        external
+        returns (IssuanceTerms memory terms);
+
     function ledger() external view returns (address);
     function verifierThreshold() external view returns (uint256);
     function noticePeriod() external view returns (uint256);

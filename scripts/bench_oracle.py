@@ -92,6 +92,7 @@ def main() -> int:
             chain_id=31337,
             registry="0x5FbDB2315678afecb367f032d93F642f64180aa3",
             ledger="0xe7f1725E7734CE288F8367e1Bb143E5a53cb2F05",
+            market="0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
             deploy_block=1,
             deploy_block_hash="0x" + "00" * 32,
             compiler="bench",

@@ -277,6 +277,100 @@ class StatusChange(Base):
     block_number: Mapped[int] = mapped_column(BigInteger)
 
 
+class ComplianceYear(Base):
+    """The agency's terms of a Hubei compliance year (ComplianceYearSet)."""
+
+    __tablename__ = "compliance_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    min_vintage: Mapped[int] = mapped_column(Integer)
+    max_vintage: Mapped[int] = mapped_column(Integer)
+    cap_bps: Mapped[int] = mapped_column(Integer)
+    closes_at: Mapped[int] = mapped_column(BigInteger)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(HASH)
+
+
+class ComplianceEligibility(Base):
+    """Whether a methodology's credits are eligible in a compliance year."""
+
+    __tablename__ = "compliance_eligibility"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    methodology_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    eligible: Mapped[bool] = mapped_column(Boolean)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+
+
+class CoveredEntity(Base):
+    """A covered entity's verified emissions, cap and use in a compliance year (grams)."""
+
+    __tablename__ = "covered_entities"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    entity: Mapped[str] = mapped_column(ADDRESS, primary_key=True)
+    verified_emissions: Mapped[int] = mapped_column(Uint256)
+    cap: Mapped[int] = mapped_column(Uint256)
+    used: Mapped[int] = mapped_column(Uint256, doc="pending + exported; released uses give back")
+    block_number: Mapped[int] = mapped_column(BigInteger)
+
+
+class ComplianceUse(Base):
+    """A covered entity's compliance use: PENDING (locked), EXPORTED or RELEASED."""
+
+    __tablename__ = "compliance_uses"
+    use_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    entity: Mapped[str] = mapped_column(ADDRESS, index=True)
+    batch_id: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(Uint256)
+    lock_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[int] = mapped_column(
+        Integer, doc="1 PENDING 2 EXPORTED 3 RELEASED"
+    )
+    requested_at: Mapped[int | None] = mapped_column(BigInteger, doc="block time of the request")
+    market_reference: Mapped[str | None] = mapped_column(HASH)
+    cancellation_id: Mapped[int | None] = mapped_column(Uint256)
+    settled_at: Mapped[int | None] = mapped_column(BigInteger, doc="block time of export/release")
+    release_reason: Mapped[str | None] = mapped_column(Text)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(HASH)
+
+
+class CreditImport(Base):
+    """A batch imported from a partner platform, with the partner's attested origin."""
+
+    __tablename__ = "credit_imports"
+    import_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    batch_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    partner: Mapped[str] = mapped_column(ADDRESS, index=True)
+    origin_serial_start: Mapped[int] = mapped_column(Uint256)
+    origin_serial_end: Mapped[int] = mapped_column(Uint256)
+    project_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    period_start: Mapped[int] = mapped_column(BigInteger)
+    period_end: Mapped[int] = mapped_column(BigInteger)
+    vintage: Mapped[int] = mapped_column(Integer)
+    recipient: Mapped[str] = mapped_column(ADDRESS)
+    evidence_hash: Mapped[str] = mapped_column(HASH)
+    deadline: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[str] = mapped_column(HASH)
+    imported_at: Mapped[int | None] = mapped_column(BigInteger)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(HASH)
+
+
+class Redemption(Base):
+    """Personal points a citizen redeemed for an incentive (the aggregator received them)."""
+
+    __tablename__ = "redemptions"
+    redemption_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    citizen: Mapped[str] = mapped_column(ADDRESS, index=True)
+    batch_id: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(Uint256)
+    aggregator: Mapped[str] = mapped_column(ADDRESS)
+    incentive_reference: Mapped[str] = mapped_column(HASH)
+    redeemed_at: Mapped[int | None] = mapped_column(BigInteger)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(HASH)
+
+
 class ChainSetting(Base):
     """Contract-wide settings seen in events: aggregator, buffer account, paused, threshold."""
 
@@ -305,6 +399,12 @@ INDEX_TABLES: tuple[Table, ...] = tuple(
         Recovery,
         StatusChange,
         ChainSetting,
+        ComplianceYear,
+        ComplianceEligibility,
+        CoveredEntity,
+        ComplianceUse,
+        CreditImport,
+        Redemption,
     )
 )
 """Every table the indexer owns (a rebuild empties exactly these)."""

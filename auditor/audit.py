@@ -9,9 +9,11 @@ from typing import Any
 from eth_utils.address import is_address, to_checksum_address
 from web3 import Web3
 
-from auditor.checks import AuditContext, CheckResult, run_checks
+from auditor.checks import run_checks
+from auditor.findings import AuditContext, CheckResult
 from auditor.node import check_node_agrees, fetch_node
 from auditor.replay import (
+    ComplianceUseStatus,
     LedgerState,
     ProgressFn,
     block_times,
@@ -19,7 +21,13 @@ from auditor.replay import (
     replay,
     timestamped_blocks,
 )
-from auditor.sources import DatasetSource, LoadedDataset, fetch_submissions, load_dataset
+from auditor.sources import (
+    DatasetSource,
+    LoadedDataset,
+    fetch_import_calls,
+    fetch_submissions,
+    load_dataset,
+)
 from auditor.views import ViewCaller, read_snapshot
 from carbon_chain.manifest import Deployment
 
@@ -67,14 +75,14 @@ def connect(rpc: str, timeout: float = 60) -> Web3:
 
 
 def deployment_from_addresses(
-    w3: Web3, registry: str, ledger: str, deploy_block: int
+    w3: Web3, registry: str, ledger: str, market: str, deploy_block: int
 ) -> Deployment:
     """Describe a deployment given only its addresses (no manifest).
 
     Raises:
         AuditError: an address is malformed.
     """
-    for name, value in (("registry", registry), ("ledger", ledger)):
+    for name, value in (("registry", registry), ("ledger", ledger), ("market", market)):
         if not is_address(value):
             raise AuditError(f"--{name} {value!r} is not an address")
     block = w3.eth.get_block(deploy_block)
@@ -82,6 +90,7 @@ def deployment_from_addresses(
         chain_id=w3.eth.chain_id,
         registry=to_checksum_address(registry),
         ledger=to_checksum_address(ledger),
+        market=to_checksum_address(market),
         deploy_block=deploy_block,
         deploy_block_hash=block["hash"].to_0x_hex(),
         compiler="unknown",
@@ -110,7 +119,7 @@ def verify_deployment(w3: Web3, deployment: Deployment, block: int | None) -> tu
             f"deploy block {deployment.deploy_block} hash {deployed['hash'].to_0x_hex()} ≠ "
             f"manifest {deployment.deploy_block_hash}: a different or replaced chain"
         )
-    for name in ("registry", "ledger"):
+    for name in ("registry", "ledger", "market"):
         address = getattr(deployment, name)
         if not w3.eth.get_code(address, block_identifier=audited):
             raise AuditError(f"no contract code at the {name} address {address}")
@@ -151,6 +160,7 @@ def run_audit(
         caller = ViewCaller(w3, deployment, audited)
         snapshot = read_snapshot(caller, state, audited)
         submissions = fetch_submissions(w3, [r.tx_hash for r in state.reports.values()])
+        import_calls = fetch_import_calls(w3, [i.tx_hash for i in state.imports.values()])
         timings["views"] = time.perf_counter() - t2
     except AuditError:
         raise
@@ -158,7 +168,7 @@ def run_audit(
         raise AuditError(f"reading the chain failed: {type(exc).__name__}: {exc}") from exc
     t3 = time.perf_counter()
     loaded = _load_datasets(datasets, state)
-    ctx = AuditContext(deployment, audited, state, snapshot, submissions, loaded)
+    ctx = AuditContext(deployment, audited, state, snapshot, submissions, loaded, import_calls)
     say(f"read {caller.calls:,} views in {timings['views']:.1f} s; checking")
     results = run_checks(ctx)
     timings["checks"] = time.perf_counter() - t3
@@ -211,5 +221,17 @@ def summary(outcome: AuditOutcome) -> dict[str, Any]:
         "cancellations": len(st.cancellations),
         "locks": len(st.locks),
         "carbon_events": len(st.events),
+        "compliance_uses": len(st.compliance_uses),
+        "compliance_exported_grams": sum(
+            u.amount
+            for u in st.compliance_uses.values()
+            if u.status == ComplianceUseStatus.EXPORTED
+        ),
+        "imports": len(st.imports),
+        "imported_grams": sum(
+            i.origin_serial_end - i.origin_serial_start for i in st.imports.values()
+        ),
+        "redemptions": len(st.redemptions),
+        "redeemed_grams": sum(r.amount for r in st.redemptions.values()),
         "view_calls": outcome.view_calls,
     }

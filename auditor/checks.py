@@ -9,73 +9,37 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
+from auditor.findings import (
+    AuditContext,
+    CheckResult,
+    compare,
+    compare_entities,
+    exists,
+    show,
+)
+from auditor.market_checks import (
+    check_compliance_caps,
+    check_import_attestations,
+    check_import_origin_serials,
+    check_redemptions,
+    market_views,
+)
 from auditor.replay import ZERO, LedgerState
-from auditor.sources import LoadedDataset, Submission, recover_signer
-from auditor.views import CallFailed, ChainSnapshot
+from auditor.sources import recover_signer
+from auditor.views import CallFailed
 from carbon_chain.domain import (
     VERIFIER_ROLE,
     AccountKind,
     AccountStatus,
+    CancellationKind,
     MethodologyKind,
     ReportStatus,
     RetirementPurpose,
 )
 from carbon_chain.eip712 import Domain, ReportPayload, report_digest
-from carbon_chain.manifest import Deployment
 from carbon_chain.merkle import AllocationTree
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing that is wrong, about one subject (e.g. `batch 3`)."""
-
-    subject: str
-    message: str
-
-
-@dataclass
-class CheckResult:
-    """The outcome of one named check."""
-
-    name: str
-    title: str
-    invariant: str
-    checked: int = 0
-    findings: list[Finding] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def fail(self, subject: str, message: str) -> None:
-        """Record a finding."""
-        self.findings.append(Finding(subject, message))
-
-    @property
-    def passed(self) -> bool:
-        """True when the check found nothing."""
-        return not self.findings
-
-
-@dataclass
-class AuditContext:
-    """Everything the checks read."""
-
-    deployment: Deployment
-    block: int
-    state: LedgerState
-    snapshot: ChainSnapshot
-    submissions: dict[bytes, Submission | str]
-    datasets: dict[int, LoadedDataset | None]
-
-
-def show(value: Any) -> str:
-    """Render a value for a finding message (bytes as 0x hex)."""
-    if isinstance(value, bytes):
-        return "0x" + value.hex()
-    if isinstance(value, CallFailed):
-        return f"(view reverted: {value.reason[:80]})"
-    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _unclaimed(state: LedgerState, batch_id: int) -> int:
@@ -136,11 +100,25 @@ def check_supply_equation(ctx: AuditContext) -> CheckResult:
 
 
 def check_issued_within_verified(ctx: AuditContext) -> CheckResult:
-    """Invariant 2: Σ issued over a report's batches ≤ its verified quantity; none if rejected."""
+    """Invariant 2: Σ issued over a report's batches ≤ its verified quantity; none if rejected.
+
+    A batch without a report (reportId 0) is an import: it must match exactly one
+    `CreditsImported` (same batch, quantity = origin serials, recipient, project, vintage).
+    """
     res = CheckResult("issued_within_verified", "Issued ≤ verified per report", "2")
     st = ctx.state
     issued: dict[int, int] = defaultdict(int)
-    for b in st.batches.values():
+    imports_of: dict[int, list[int]] = defaultdict(list)
+    for iid in sorted(st.imports):
+        imports_of[st.imports[iid].batch_id].append(iid)
+    for bid in sorted(st.batches):
+        b = st.batches[bid]
+        if b.report_id == 0:
+            res.checked += 1
+            _check_imported_batch(res, st, b, imports_of.get(bid, []))
+            continue
+        if imports_of.get(bid):
+            res.fail(f"batch {bid}", f"issued against report {b.report_id}, yet also imported")
         issued[b.report_id] += b.quantity
         report = st.reports.get(b.report_id)
         if report is None:
@@ -150,6 +128,10 @@ def check_issued_within_verified(ctx: AuditContext) -> CheckResult:
                 f"batch {b.id}",
                 f"project {b.project_id} differs from its report's project {report.project_id}",
             )
+    for bid in sorted(imports_of):
+        if bid not in st.batches:
+            res.fail(f"batch {bid}", f"imported by {imports_of[bid]}, but no BatchIssued")
+    _imported_batch_views(res, ctx, imports_of)
     for rid in sorted(st.reports):
         res.checked += 1
         r = st.reports[rid]
@@ -169,33 +151,102 @@ def check_issued_within_verified(ctx: AuditContext) -> CheckResult:
     return res
 
 
+def _imported_batch_views(
+    res: CheckResult, ctx: AuditContext, imports_of: dict[int, list[int]]
+) -> None:
+    """Every batch the ledger holds without a report is backed by one attested import."""
+    for bid, view in sorted(ctx.snapshot.batches.items()):
+        if not isinstance(view, dict) or not exists(view) or view["reportId"] != 0:
+            continue
+        ids = imports_of.get(bid, [])
+        if len(ids) != 1:
+            res.fail(
+                f"batch {bid}",
+                f"views: {view['quantity']} g without a report (reportId 0) and "
+                f"{len(ids)} CreditsImported for it",
+            )
+            continue
+        imp = ctx.state.imports[ids[0]]
+        attested = imp.origin_serial_end - imp.origin_serial_start
+        if view["quantity"] != attested:
+            res.fail(
+                f"batch {bid}",
+                f"views: quantity {view['quantity']} g, import {imp.id} attested {attested} g",
+            )
+
+
+def _check_imported_batch(res: CheckResult, st: LedgerState, b: Any, imports: list[int]) -> None:
+    subject = f"batch {b.id}"
+    if len(imports) != 1:
+        what = "no CreditsImported" if not imports else f"imports {imports}"
+        res.fail(subject, f"issued without a report (reportId 0) and matched by {what}")
+        return
+    imp = st.imports[imports[0]]
+    attested = imp.origin_serial_end - imp.origin_serial_start
+    expected: dict[str, Any] = {
+        "quantity": attested,
+        "recipient": imp.recipient,
+        "project": imp.project_id,
+        "vintage": imp.vintage,
+        "buffer": 0,
+        "merkle root": bytes(32),
+    }
+    found: dict[str, Any] = {
+        "quantity": b.quantity,
+        "recipient": b.recipient,
+        "project": b.project_id,
+        "vintage": b.vintage,
+        "buffer": b.buffer_amount,
+        "merkle root": b.merkle_root,
+    }
+    diffs = [
+        f"{k} {show(found[k])}, import {show(v)}" for k, v in expected.items() if found[k] != v
+    ]
+    if diffs:
+        res.fail(subject, f"differs from import {imp.id}: " + "; ".join(diffs))
+    if b.kind != MethodologyKind.PROJECT:
+        res.fail(subject, "imported as personal points; only project credits are recognised")
+    if (b.position[0], b.position[1]) != (imp.position[0], imp.position[1]):
+        res.fail(subject, f"not issued in the transaction of import {imp.id}")
+
+
 # --------------------------------------------------------------------------- invariant 3
 
 
 def check_monitoring_periods(ctx: AuditContext) -> CheckResult:
-    """Invariant 3: verified monitoring periods of one project never overlap."""
+    """Invariant 3: verified and imported monitoring periods of one project never overlap."""
     res = CheckResult("monitoring_periods", "No overlapping monitoring periods", "3")
-    by_project: dict[int, list[int]] = defaultdict(list)
-    for rid in sorted(ctx.state.reports):
-        r = ctx.state.reports[rid]
+    st = ctx.state
+    # (start, end, what) per project: verified reports and imports together.
+    by_project: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for rid in sorted(st.reports):
+        r = st.reports[rid]
         res.checked += 1
-        if r.project_id not in ctx.state.projects:
+        if r.project_id not in st.projects:
             res.fail(f"report {rid}", f"project {r.project_id} has no ProjectProposed event")
         if r.period_start >= r.period_end:
             res.fail(f"report {rid}", f"empty period [{r.period_start}, {r.period_end})")
         if r.period_end > r.submitted_at:
             res.fail(f"report {rid}", f"period ends {r.period_end}, after submission")
         if r.status == ReportStatus.VERIFIED:
-            by_project[r.project_id].append(rid)
+            by_project[r.project_id].append((r.period_start, r.period_end, f"report {rid}"))
+    for iid in sorted(st.imports):
+        i = st.imports[iid]
+        res.checked += 1
+        if i.project_id not in st.projects:
+            res.fail(f"import {iid}", f"project {i.project_id} has no ProjectProposed event")
+        if i.period_start >= i.period_end:
+            res.fail(f"import {iid}", f"empty period [{i.period_start}, {i.period_end})")
+        if i.period_end > i.imported_at:
+            res.fail(f"import {iid}", f"period ends {i.period_end}, after the import")
+        by_project[i.project_id].append((i.period_start, i.period_end, f"import {iid}"))
     for pid in sorted(by_project):
-        ids = sorted(by_project[pid], key=lambda i: ctx.state.reports[i].period_start)
-        for prev, cur in itertools.pairwise(ids):
-            a, b = ctx.state.reports[prev], ctx.state.reports[cur]
-            if b.period_start < a.period_end:
+        spans = sorted(by_project[pid])
+        for (a_start, a_end, a), (b_start, b_end, b) in itertools.pairwise(spans):
+            if b_start < a_end:
                 res.fail(
                     f"project {pid}",
-                    f"report {cur} [{b.period_start}, {b.period_end}) overlaps report {prev} "
-                    f"[{a.period_start}, {a.period_end})",
+                    f"{b} [{b_start}, {b_end}) overlaps {a} [{a_start}, {a_end})",
                 )
     return res
 
@@ -379,7 +430,28 @@ def check_retirement_serials(ctx: AuditContext) -> CheckResult:
         s, b = st.supplies[bid], st.batches[bid]
         if s.retired + s.cancelled > b.quantity:
             res.fail(f"batch {bid}", f"retired + cancelled {s.retired + s.cancelled} > issued")
+    _check_purposes(res, st)
     return res
+
+
+def _check_purposes(res: CheckResult, st: LedgerState) -> None:
+    """Compensation names its case; expiry sweeps only expired points; exports come from a lock."""
+    compensation = RetirementPurpose.ECOLOGICAL_COMPENSATION
+    for cid in sorted(st.retirements):
+        r = st.retirements[cid]
+        if r.purpose == compensation and r.reference_hash == bytes(32):
+            res.fail(f"retirement {cid}", "ecological compensation without a case reference")
+    for cid in sorted(st.cancellations):
+        c, subject = st.cancellations[cid], f"cancellation {cid}"
+        b = st.batches[c.batch_id]
+        if c.kind == CancellationKind.EXPIRY:
+            if b.expires_at == 0 or c.cancelled_at < b.expires_at:
+                res.fail(
+                    subject,
+                    f"expiry at {c.cancelled_at}, but batch {b.id} expires at {b.expires_at}",
+                )
+            if c.reason != "expired":
+                res.fail(subject, f"expiry cancellation with reason {c.reason!r}")
 
 
 # --------------------------------------------------------------------------- invariant 7
@@ -428,27 +500,6 @@ def check_active_movements(ctx: AuditContext) -> CheckResult:
 # --------------------------------------------------------------------------- invariant 8
 
 
-def _compare(res: CheckResult, subject: str, rebuilt: dict[str, Any], view: Any) -> None:
-    if isinstance(view, CallFailed):
-        res.fail(subject, f"events rebuild it, but the view reverts: {view.reason[:80]}")
-        return
-    diffs = [
-        f"{k}: events {show(v)}, view {show(view.get(k))}"
-        for k, v in rebuilt.items()
-        if view.get(k) != v
-    ]
-    if diffs:
-        res.fail(subject, "view disagrees with events — " + "; ".join(diffs))
-
-
-def _exists(view: Any) -> bool:
-    if isinstance(view, CallFailed):
-        return False
-    if isinstance(view, dict):
-        return any(v not in (0, b"\x00" * 32, ZERO, "", False) for v in view.values())
-    return bool(view)
-
-
 def check_state_matches_views(ctx: AuditContext) -> CheckResult:
     """Invariant 8: the state rebuilt from events equals the contracts' views at the block."""
     res = CheckResult("state_matches_views", "Every state change has its event", "8")
@@ -472,19 +523,20 @@ def check_state_matches_views(ctx: AuditContext) -> CheckResult:
         "aggregator": st.aggregator,
         "bufferAccount": st.buffer_account,
         "batchCount": len(st.batches),
+        "market": st.market_connected,
     }
-    _compare(res, "configuration", expected_cfg, snap.config)
+    compare(res, "configuration", expected_cfg, snap.config)
     res.checked += 1
     for addr in sorted(snap.accounts):
         res.checked += 1
         a = st.accounts.get(addr)
         if a is None:
-            if _exists(snap.accounts[addr]):
+            if exists(snap.accounts[addr]):
                 res.fail(f"account {addr}", "exists in the ledger but no AccountRegistered event")
             continue
         rebuilt: dict[str, Any] = {"kind": a.kind, "status": a.status, "region": a.region}
         rebuilt |= {"registeredAt": a.registered_at, "recordHash": a.record_hash}
-        _compare(res, f"account {addr}", rebuilt, snap.accounts[addr])
+        compare(res, f"account {addr}", rebuilt, snap.accounts[addr])
     for (role, account), view in sorted(snap.roles.items()):
         res.checked += 1
         if view != st.has_role(role, account):
@@ -492,11 +544,11 @@ def check_state_matches_views(ctx: AuditContext) -> CheckResult:
                 f"role 0x{role.hex()[:8]}… {account}",
                 f"hasRole is {view}, the role events say {st.has_role(role, account)}",
             )
-    _entities(res, "methodology", st.methodologies, snap.methodologies, _methodology_fields)
-    _entities(res, "project", st.projects, snap.projects, _project_fields)
-    _entities(res, "report", st.reports, snap.reports, _report_fields)
-    _entities(res, "batch", st.batches, snap.batches, _batch_fields)
-    _entities(res, "batch supply", st.supplies, snap.supplies, _supply_fields)
+    compare_entities(res, "methodology", st.methodologies, snap.methodologies, _methodology_fields)
+    compare_entities(res, "project", st.projects, snap.projects, _project_fields)
+    compare_entities(res, "report", st.reports, snap.reports, _report_fields)
+    compare_entities(res, "batch", st.batches, snap.batches, _batch_fields)
+    compare_entities(res, "batch supply", st.supplies, snap.supplies, _supply_fields)
     for bid in sorted(st.batches):
         if snap.unclaimed.get(bid) != _unclaimed(st, bid):
             res.fail(
@@ -511,10 +563,12 @@ def check_state_matches_views(ctx: AuditContext) -> CheckResult:
                 f"balance {holder} batch {bid}",
                 f"balanceOf view {show(view)}, transfer events {rebuilt_balance}",
             )
-    _entities(res, "retirement", st.retirements, snap.retirements, _retirement_fields)
-    _entities(res, "cancellation", st.cancellations, snap.cancellations, _cancellation_fields)
-    _entities(res, "lock", st.locks, snap.locks, _lock_fields)
-    _entities(res, "event", st.events, snap.events, _event_fields)
+    compare_entities(res, "retirement", st.retirements, snap.retirements, _retirement_fields)
+    compare_entities(
+        res, "cancellation", st.cancellations, snap.cancellations, _cancellation_fields
+    )
+    compare_entities(res, "lock", st.locks, snap.locks, _lock_fields)
+    compare_entities(res, "event", st.events, snap.events, _event_fields)
     for eid in sorted(st.events):
         view = snap.event_retirements.get(eid)
         if view != st.events[eid].certificates:
@@ -523,26 +577,8 @@ def check_state_matches_views(ctx: AuditContext) -> CheckResult:
                 f"eventRetirements view {show(view)}, CreditsRetired events "
                 f"{st.events[eid].certificates}",
             )
+    market_views(res, ctx)
     return res
-
-
-def _entities(
-    res: CheckResult,
-    kind: str,
-    rebuilt: dict[int, Any],
-    views: dict[int, Any],
-    fields: Callable[[Any], dict[str, Any]],
-) -> None:
-    for key in sorted(set(rebuilt) | set(views)):
-        res.checked += 1
-        view = views.get(key)
-        if key not in rebuilt:
-            if view is not None and _exists(view):
-                res.fail(f"{kind} {key}", "exists in contract state but no event created it")
-            continue
-        if view is None:
-            continue
-        _compare(res, f"{kind} {key}", fields(rebuilt[key]), view)
 
 
 def _methodology_fields(m: Any) -> dict[str, Any]:
@@ -788,6 +824,10 @@ CHECKS: list[Callable[[AuditContext], CheckResult]] = [
     check_dataset_evidence,
     check_dataset_allocations,
     check_event_neutrality,
+    check_import_attestations,
+    check_import_origin_serials,
+    check_compliance_caps,
+    check_redemptions,
 ]
 
 

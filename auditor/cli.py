@@ -25,6 +25,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--manifest", type=Path, help="deployment manifest (JSON)")
     parser.add_argument("--registry", help="CarbonRegistry address (instead of --manifest)")
     parser.add_argument("--ledger", help="CarbonLedger address (instead of --manifest)")
+    parser.add_argument("--market", help="CarbonMarket address (instead of --manifest)")
     parser.add_argument(
         "--deploy-block", type=int, default=0, help="first block to replay without a manifest"
     )
@@ -57,9 +58,11 @@ def _deployment(args: argparse.Namespace) -> Deployment:
             return Deployment.load(args.manifest)
         except (OSError, ValueError) as exc:
             raise AuditError(f"cannot read manifest {args.manifest}: {exc}") from exc
-    if args.registry and args.ledger:
-        return deployment_from_addresses(w3, args.registry, args.ledger, args.deploy_block)
-    raise AuditError("give --manifest, or both --registry and --ledger")
+    if args.registry and args.ledger and args.market:
+        return deployment_from_addresses(
+            w3, args.registry, args.ledger, args.market, args.deploy_block
+        )
+    raise AuditError("give --manifest, or all of --registry, --ledger and --market")
 
 
 def _audit(args: argparse.Namespace) -> int:

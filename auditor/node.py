@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from auditor.checks import AuditContext, CheckResult
+from auditor.findings import AuditContext, CheckResult
 
 SUPPLY = "/v1/batches/{batch_id}/supply"
 HOLDERS = "/v1/batches/{batch_id}/holders"

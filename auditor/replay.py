@@ -1,4 +1,4 @@
-"""Replay every registry and ledger event from the deploy block and rebuild the whole state.
+"""Replay every registry, ledger and market event from the deploy block; rebuild the whole state.
 
 The state here is built from logs alone; `auditor.views` reads the contracts' own view functions
 and `auditor.checks` compares the two and checks the invariants on both.
@@ -12,12 +12,15 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Any, TypeVar
 
 from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from web3 import Web3
 
 from auditor import rpc
+from carbon_chain.abi import load_abi
 from carbon_chain.domain import (
     VERIFIER_ROLE,
     AccountStatus,
@@ -27,7 +30,15 @@ from carbon_chain.domain import (
     ReportStatus,
     RetirementPurpose,
 )
-from carbon_chain.events import DecodedEvent, EventCodec, fetch_logs
+from carbon_chain.events import (
+    CONTRACTS,
+    DecodedEvent,
+    EventCodec,
+    _EventSpec,
+    _static,
+    _type,
+    fetch_logs,
+)
 from carbon_chain.manifest import Deployment
 
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -148,6 +159,7 @@ class CancellationRec:
     expected_first: int
     burned: bool
     position: Position
+    reason: str = ""
 
 
 @dataclass(slots=True)
@@ -160,6 +172,7 @@ class LockRec:
     locked_at: int
     destination_hash: bytes
     holder_status: int  # the holder's status when it locked
+    tx_hash: bytes = b""
 
 
 @dataclass(slots=True)
@@ -202,6 +215,92 @@ class Movement:
     aggregator: str
 
 
+class ComplianceUseStatus(IntEnum):
+    """Mirrors contracts/src/types/MarketTypes.sol."""
+
+    NONE = 0
+    PENDING = 1
+    EXPORTED = 2
+    RELEASED = 3
+
+
+@dataclass(slots=True)
+class ComplianceYearRec:
+    """A Hubei compliance year's terms and every version of them."""
+
+    year: int
+    min_vintage: int
+    max_vintage: int
+    cap_bps: int
+    closes_at: int
+    history: list[tuple[Position, tuple[int, int, int, int]]]
+
+
+@dataclass(slots=True)
+class CoveredEntityRec:
+    """A covered entity in one compliance year: its verified emissions over time and its use."""
+
+    year: int
+    entity: str
+    verified_emissions: int
+    used: int
+    history: list[tuple[Position, int]]  # verified emissions
+    stated_caps: list[tuple[Position, int]]  # the cap each CoveredEntitySet announced
+
+
+@dataclass(slots=True)
+class ComplianceUseRec:
+    id: int
+    year: int
+    entity: str
+    batch_id: int
+    amount: int
+    lock_id: int
+    status: int
+    requested_at: int
+    market_reference: bytes
+    cancellation_id: int
+    position: Position
+    tx_hash: bytes
+    closed_position: Position | None = None
+
+
+@dataclass(slots=True)
+class ImportRec:
+    """A batch imported from a partner platform, with the input the partner attested."""
+
+    id: int
+    batch_id: int
+    partner: str
+    origin_serial_start: int
+    origin_serial_end: int
+    project_id: int
+    period_start: int
+    period_end: int
+    vintage: int
+    recipient: str
+    evidence_hash: bytes
+    deadline: int
+    digest: bytes
+    imported_at: int
+    tx_hash: bytes
+    position: Position
+
+
+@dataclass(slots=True)
+class RedemptionRec:
+    id: int
+    citizen: str
+    batch_id: int
+    amount: int
+    aggregator: str
+    incentive_reference: bytes
+    redeemed_at: int
+    position: Position
+    aggregator_then: str  # the ledger's aggregator by the replayed events
+    transferred: bool = False  # a transfer citizen → aggregator of the amount in the same tx
+
+
 @dataclass
 class LedgerState:
     """Everything the events say, as of the audited block."""
@@ -226,6 +325,13 @@ class LedgerState:
     pauses: list[tuple[Position, bool]] = field(default_factory=list)
     aggregator: str = ZERO
     buffer_account: str = ZERO
+    market_connected: str = ZERO
+    compliance_years: dict[int, ComplianceYearRec] = field(default_factory=dict)
+    eligibility: dict[tuple[int, int], list[tuple[Position, bool]]] = field(default_factory=dict)
+    covered: dict[tuple[int, str], CoveredEntityRec] = field(default_factory=dict)
+    compliance_uses: dict[int, ComplianceUseRec] = field(default_factory=dict)
+    imports: dict[int, ImportRec] = field(default_factory=dict)
+    redemptions: dict[int, RedemptionRec] = field(default_factory=dict)
     movements: list[Movement] = field(default_factory=list)
     anomalies: list[tuple[Position, str]] = field(default_factory=list)
     duplicate_ids: list[tuple[str, int]] = field(default_factory=list)
@@ -261,6 +367,24 @@ class LedgerState:
         """The verifier threshold k just before `position`."""
         return _value_before(self.thresholds, position, 0)
 
+    def terms_at(self, year: int, position: Position) -> tuple[int, int, int, int] | None:
+        """(minVintage, maxVintage, capBps, closesAt) of `year` at `position` (inclusive)."""
+        rec = self.compliance_years.get(year)
+        if rec is None:
+            return None
+        i = bisect.bisect_left(rec.history, _after(position), key=lambda item: item[0])
+        return rec.history[i - 1][1] if i else None
+
+    def eligible_at(self, year: int, methodology_id: int, position: Position) -> bool:
+        """Whether the methodology was eligible in `year` at `position` (inclusive)."""
+        history = self.eligibility.get((year, methodology_id), [])
+        return _value_before(history, _after(position), False)
+
+    def emissions_at(self, year: int, entity: str, position: Position) -> int:
+        """The covered entity's verified emissions for `year` at `position` (inclusive)."""
+        rec = self.covered.get((year, entity))
+        return _value_before(rec.history, _after(position), 0) if rec else 0
+
     def holders(self) -> Iterator[tuple[int, str, int]]:
         """Yield (batch id, holder, balance) for every pair that ever held a balance."""
         for batch_id in sorted(self.balances):
@@ -273,19 +397,50 @@ def _value_before(history: list[tuple[Position, T]], position: Position, default
     return history[i - 1][1] if i else default
 
 
+def _after(position: Position) -> Position:
+    """The position just after `position`: history up to and including it."""
+    return (position[0], position[1], position[2] + 1)
+
+
+class MarketCodec(EventCodec):
+    """`EventCodec` for the registry and the ledger, plus the CarbonMarket's events."""
+
+    def __init__(self, registry: str, ledger: str, market: str) -> None:
+        super().__init__(registry, ledger)
+        self.addresses[to_checksum_address(market)] = "CarbonMarket"
+        if "CarbonMarket" in CONTRACTS:  # the shared codec learnt the market itself
+            return
+        for item in load_abi("CarbonMarket"):
+            if item.get("type") != "event":
+                continue
+            signature = f"{item['name']}({','.join(_type(i) for i in item['inputs'])})"
+            key = ("CarbonMarket", keccak(text=signature))
+            self._specs[key] = _EventSpec(
+                contract="CarbonMarket",
+                name=item["name"],
+                indexed=[i for i in item["inputs"] if i["indexed"]],
+                data=[i for i in item["inputs"] if not i["indexed"]],
+                order=[i["name"] for i in item["inputs"]],
+            )
+            if all(_static(i) for i in item["inputs"]):
+                self._static[key] = [
+                    (i["name"], str(i["type"]), bool(i["indexed"])) for i in item["inputs"]
+                ]
+
+
 def fetch_events(
     w3: Web3,
     deployment: Deployment,
     to_block: int,
     progress: ProgressFn | None = None,
 ) -> list[DecodedEvent]:
-    """Fetch and decode both contracts' logs from the deploy block to `to_block`, in order."""
-    codec = EventCodec(deployment.registry, deployment.ledger)
+    """Fetch and decode the three contracts' logs from the deploy block to `to_block`, in order."""
+    codec = MarketCodec(deployment.registry, deployment.ledger, deployment.market)
     events: list[DecodedEvent] = []
     first = deployment.deploy_block
     span = max(1, to_block - first + 1)
     last_report = time.monotonic()
-    addresses = [deployment.registry, deployment.ledger]
+    addresses = [deployment.registry, deployment.ledger, deployment.market]
     for _, end, logs in fetch_logs(w3, addresses, first, to_block, chunk=500):
         for log in logs:
             decoded = codec.decode(log)
@@ -312,6 +467,7 @@ class Replayer:
         self.ledger = to_checksum_address(ledger)
         self.state = LedgerState()
         self._times = block_times or {}
+        self._redeemed = False  # a PointsRedeemed in the current transaction
 
     def run(self, events: Iterable[DecodedEvent]) -> LedgerState:
         """Apply all events in order and return the rebuilt state."""
@@ -339,6 +495,31 @@ class Replayer:
                 if handler is not None:
                     handler(event)
         self._match_burns(events, burns)
+        if self._redeemed:
+            self._match_redemptions(events)
+            self._redeemed = False
+
+    def _match_redemptions(self, events: list[DecodedEvent]) -> None:
+        """Mark redemptions whose points moved citizen → aggregator in the same transaction."""
+        pool: Counter[tuple[str, str, int, int]] = Counter()
+        for e in events:
+            if e.name == "TransferSingle":
+                a = e.args
+                pool[(a["from"], a["to"], int(a["id"]), int(a["value"]))] += 1
+            elif e.name == "TransferBatch":
+                a = e.args
+                for i, v in zip(a["ids"], a["values"], strict=True):
+                    pool[(a["from"], a["to"], int(i), int(v))] += 1
+        for e in events:
+            if e.name != "PointsRedeemed":
+                continue
+            rec = self.state.redemptions.get(int(e.args["redemptionId"]))
+            if rec is None:
+                continue
+            key = (rec.citizen, rec.aggregator, rec.batch_id, rec.amount)
+            if pool[key] > 0:
+                pool[key] -= 1
+                rec.transferred = True
 
     def _ledger_moves(self, events: list[DecodedEvent]) -> set[tuple[str, str]]:
         """(from, to) pairs of this transaction that are the ledger's own moves (spec §6.8)."""
@@ -686,6 +867,7 @@ class Replayer:
             expected_first=batch.serial_start + supply.retired + supply.cancelled,
             burned=a["kind"] == CancellationKind.UNCLAIMED,
             position=e.position,
+            reason=str(a["reason"]),
         )
         supply.cancelled += int(a["amount"])
         if a["kind"] == CancellationKind.UNCLAIMED:
@@ -705,6 +887,7 @@ class Replayer:
             locked_at=self._time(e),
             destination_hash=bytes(a["destinationHash"]),
             holder_status=self._status(a["holder"]),
+            tx_hash=e.tx_hash,
         )
         if found is not None:
             found[1].locked += int(a["amount"])
@@ -726,6 +909,135 @@ class Replayer:
 
     def _on_LockExported(self, e: DecodedEvent) -> None:
         self._close_lock(e, LockStatus.EXPORTED)
+
+    def _on_MarketConnected(self, e: DecodedEvent) -> None:
+        self.state.market_connected = e.args["market"]
+
+    # ------------------------------------------------------------------ market
+
+    def _on_ComplianceYearSet(self, e: DecodedEvent) -> None:
+        year, t = int(e.args["year"]), e.args["terms"]
+        terms = (int(t["minVintage"]), int(t["maxVintage"]), int(t["capBps"]), int(t["closesAt"]))
+        rec = self.state.compliance_years.get(year)
+        if rec is None:
+            rec = ComplianceYearRec(year, *terms, history=[])
+            self.state.compliance_years[year] = rec
+        rec.min_vintage, rec.max_vintage, rec.cap_bps, rec.closes_at = terms
+        rec.history.append((e.position, terms))
+
+    def _on_MethodologyEligibilitySet(self, e: DecodedEvent) -> None:
+        key = (int(e.args["year"]), int(e.args["methodologyId"]))
+        self.state.eligibility.setdefault(key, []).append((e.position, bool(e.args["eligible"])))
+
+    def _on_CoveredEntitySet(self, e: DecodedEvent) -> None:
+        year, entity = int(e.args["year"]), e.args["entity"]
+        emissions = int(e.args["verifiedEmissions"])
+        rec = self.state.covered.get((year, entity))
+        if rec is None:
+            rec = CoveredEntityRec(year, entity, 0, 0, history=[], stated_caps=[])
+            self.state.covered[(year, entity)] = rec
+        rec.verified_emissions = emissions
+        rec.history.append((e.position, emissions))
+        rec.stated_caps.append((e.position, int(e.args["cap"])))
+
+    def _on_ComplianceUseRequested(self, e: DecodedEvent) -> None:
+        a = e.args
+        uid, year, entity = int(a["useId"]), int(a["year"]), a["entity"]
+        self._unique("compliance use", uid, self.state.compliance_uses)
+        self.state.compliance_uses[uid] = ComplianceUseRec(
+            id=uid,
+            year=year,
+            entity=entity,
+            batch_id=int(a["batchId"]),
+            amount=int(a["amount"]),
+            lock_id=int(a["lockId"]),
+            status=int(ComplianceUseStatus.PENDING),
+            requested_at=self._time(e),
+            market_reference=bytes(32),
+            cancellation_id=0,
+            position=e.position,
+            tx_hash=e.tx_hash,
+        )
+        covered = self.state.covered.get((year, entity))
+        if covered is None:
+            self.state.anomalies.append(
+                (e.position, f"compliance use {uid} by {entity}, not a covered entity in {year}")
+            )
+        else:
+            covered.used += int(a["amount"])
+
+    def _close_use(self, e: DecodedEvent, status: ComplianceUseStatus) -> ComplianceUseRec | None:
+        use = self.state.compliance_uses.get(int(e.args["useId"]))
+        if use is None:
+            self._orphan(e, "compliance use")
+            return None
+        if use.status != ComplianceUseStatus.PENDING:
+            self.state.anomalies.append((e.position, f"compliance use {use.id} closed twice"))
+        use.status = int(status)
+        use.closed_position = e.position
+        return use
+
+    def _on_ComplianceUseExported(self, e: DecodedEvent) -> None:
+        use = self._close_use(e, ComplianceUseStatus.EXPORTED)
+        if use is not None:
+            use.market_reference = bytes(e.args["marketReference"])
+            use.cancellation_id = int(e.args["cancellationId"])
+
+    def _on_ComplianceUseReleased(self, e: DecodedEvent) -> None:
+        use = self._close_use(e, ComplianceUseStatus.RELEASED)
+        if use is None:
+            return
+        covered = self.state.covered.get((use.year, use.entity))
+        if covered is not None:
+            covered.used -= use.amount
+
+    def _on_CreditsImported(self, e: DecodedEvent) -> None:
+        a, i = e.args, e.args["input"]
+        iid = int(a["importId"])
+        self._unique("import", iid, self.state.imports)
+        rec = ImportRec(
+            id=iid,
+            batch_id=int(a["batchId"]),
+            partner=a["partner"],
+            origin_serial_start=int(i["originSerialStart"]),
+            origin_serial_end=int(i["originSerialEnd"]),
+            project_id=int(i["projectId"]),
+            period_start=int(i["periodStart"]),
+            period_end=int(i["periodEnd"]),
+            vintage=int(i["vintage"]),
+            recipient=i["recipient"],
+            evidence_hash=bytes(i["evidenceHash"]),
+            deadline=int(i["deadline"]),
+            digest=bytes(a["digest"]),
+            imported_at=self._time(e),
+            tx_hash=e.tx_hash,
+            position=e.position,
+        )
+        self.state.imports[iid] = rec
+        if i["partner"] != a["partner"]:
+            self.state.anomalies.append((e.position, f"import {iid} names two partners"))
+        project = self.state.projects.get(rec.project_id)
+        if project is None:
+            self._orphan(e, "project")
+        else:  # the registry consumes the period (recordImportedPeriod) without its own event
+            project.last_period_end = rec.period_end
+
+    def _on_PointsRedeemed(self, e: DecodedEvent) -> None:
+        a = e.args
+        rid = int(a["redemptionId"])
+        self._redeemed = True
+        self._unique("redemption", rid, self.state.redemptions)
+        self.state.redemptions[rid] = RedemptionRec(
+            id=rid,
+            citizen=a["citizen"],
+            batch_id=int(a["batchId"]),
+            amount=int(a["amount"]),
+            aggregator=a["aggregator"],
+            incentive_reference=bytes(a["incentiveReference"]),
+            redeemed_at=self._time(e),
+            position=e.position,
+            aggregator_then=self.state.aggregator,
+        )
 
     # ------------------------------------------------------------------ helpers
 
@@ -760,6 +1072,9 @@ TIMESTAMPED = frozenset(
         "CreditsRetired",
         "CreditsCancelled",
         "CreditsLocked",
+        "ComplianceUseRequested",
+        "CreditsImported",
+        "PointsRedeemed",
     }
 )
 

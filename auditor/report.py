@@ -28,6 +28,7 @@ def build_report(outcome: AuditOutcome) -> dict[str, Any]:
             "chain_id": d.chain_id,
             "registry": d.registry,
             "ledger": d.ledger,
+            "market": d.market,
             "deploy_block": d.deploy_block,
             "deploy_block_hash": d.deploy_block_hash.lower(),
             "audited_block": outcome.block,
@@ -82,6 +83,7 @@ text-align:left;vertical-align:top}.pass{color:#176117}.fail{color:#a11}code{fon
 <tr><th>chain id</th><td>{{ a.chain.chain_id }}</td></tr>
 <tr><th>registry</th><td><code>{{ a.chain.registry }}</code></td></tr>
 <tr><th>ledger</th><td><code>{{ a.chain.ledger }}</code></td></tr>
+<tr><th>market</th><td><code>{{ a.chain.market }}</code></td></tr>
 <tr><th>blocks</th><td>{{ a.chain.deploy_block }} … {{ a.chain.audited_block }}
 (<code>{{ a.chain.audited_block_hash }}</code>)</td></tr>
 </table>
@@ -128,6 +130,10 @@ def terminal_summary(report: dict[str, Any], max_findings: int = 20) -> str:
         f"{s['cancellations']} cancellations, {s['claims']} claims",
         f"  issued {_tonnes(s['issued_grams'])} t, retired {_tonnes(s['retired_grams'])} t, "
         f"cancelled {_tonnes(s['cancelled_grams'])} t",
+        f"  market: {s['compliance_uses']} compliance uses "
+        f"({_tonnes(s['compliance_exported_grams'])} t exported), {s['imports']} imports "
+        f"({_tonnes(s['imported_grams'])} t), {s['redemptions']} redemptions "
+        f"({_tonnes(s['redeemed_grams'])} t)",
         "",
     ]
     for c in a["checks"]:

@@ -1,4 +1,5 @@
-"""Inputs the auditor reads besides logs: submitReport calldata and the published datasets."""
+"""Inputs the auditor reads besides logs: submitReport and importCredits calldata (signatures
+are in neither events nor state) and the published datasets."""
 
 from __future__ import annotations
 
@@ -17,10 +18,14 @@ from web3 import Web3
 
 from auditor import rpc
 from carbon_chain.dataset import FILE_NAME, Dataset
-from carbon_chain.eip712 import ReportPayload
+from carbon_chain.eip712 import ImportPayload, ReportPayload
 
 REPORT_INPUT = "(uint256,uint64,uint64,uint256,bytes32,bytes32,string,uint32,uint64)"
 SUBMIT_REPORT = function_signature_to_4byte_selector(f"submitReport({REPORT_INPUT},bytes[])")
+IMPORT_INPUT = "(address,uint256,uint256,uint256,uint64,uint64,uint16,address,bytes32,uint64)"
+IMPORT_CREDITS = function_signature_to_4byte_selector(
+    f"importCredits({IMPORT_INPUT},bytes,uint256)"
+)
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 
@@ -34,16 +39,68 @@ class Submission:
     signatures: list[bytes]
 
 
-def fetch_submissions(w3: Web3, tx_hashes: list[bytes]) -> dict[bytes, Submission | str]:
-    """Decode the `submitReport` calldata of each transaction (or say why it cannot)."""
-    out: dict[bytes, Submission | str] = {}
+@dataclass(frozen=True)
+class ImportCall:
+    """What the agency sent to import credits: the partner's attested input and its signature."""
+
+    sender: str
+    to: str
+    payload: ImportPayload
+    attestation: bytes
+    previous_start: int
+
+
+def _transactions(w3: Web3, tx_hashes: list[bytes]) -> dict[bytes, Any]:
+    """Fetch each transaction (batched); None for one the node does not know."""
+    out: dict[bytes, Any] = {}
     unique = sorted(set(tx_hashes))
     for i in range(0, len(unique), 200):
         chunk = unique[i : i + 200]
         by_id = rpc.batch(w3, [("eth_getTransactionByHash", ["0x" + h.hex()]) for h in chunk])
         for tx_hash, resp in zip(chunk, by_id, strict=True):
-            out[tx_hash] = _decode_submission(resp.get("result"))
+            out[tx_hash] = resp.get("result")
     return out
+
+
+def fetch_submissions(w3: Web3, tx_hashes: list[bytes]) -> dict[bytes, Submission | str]:
+    """Decode the `submitReport` calldata of each transaction (or say why it cannot)."""
+    return {h: _decode_submission(tx) for h, tx in _transactions(w3, tx_hashes).items()}
+
+
+def fetch_import_calls(w3: Web3, tx_hashes: list[bytes]) -> dict[bytes, ImportCall | str]:
+    """Decode the `importCredits` calldata of each transaction (or say why it cannot)."""
+    return {h: _decode_import(tx) for h, tx in _transactions(w3, tx_hashes).items()}
+
+
+def _decode_import(tx: Any) -> ImportCall | str:
+    if not tx:
+        return "transaction not found"
+    data = bytes.fromhex(str(tx["input"])[2:])
+    if data[:4] != IMPORT_CREDITS:
+        return f"transaction calls selector 0x{data[:4].hex()}, not importCredits"
+    try:
+        fields, attestation, previous = decode([IMPORT_INPUT, "bytes", "uint256"], data[4:])
+    except Exception as exc:  # malformed calldata is a finding, not a crash
+        return f"calldata does not decode: {exc}"
+    payload = ImportPayload(
+        partner=to_checksum_address(fields[0]),
+        origin_serial_start=fields[1],
+        origin_serial_end=fields[2],
+        project_id=fields[3],
+        period_start=fields[4],
+        period_end=fields[5],
+        vintage=fields[6],
+        recipient=to_checksum_address(fields[7]),
+        evidence_hash=bytes(fields[8]),
+        deadline=fields[9],
+    )
+    return ImportCall(
+        sender=to_checksum_address(tx["from"]),
+        to=to_checksum_address(tx["to"]) if tx.get("to") else "",
+        payload=payload,
+        attestation=bytes(attestation),
+        previous_start=int(previous),
+    )
 
 
 def _decode_submission(tx: Any) -> Submission | str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,14 +103,23 @@ class _Fn:
 
 
 class ViewCaller:
-    """Calls view functions of both contracts at one block, many per JSON-RPC request."""
+    """Calls view functions of the three contracts at one block, many per JSON-RPC request."""
 
     def __init__(self, w3: Web3, deployment: Deployment, block: int) -> None:
         self.w3 = w3
         self.block = hex(block)
-        self.addresses = {"registry": deployment.registry, "ledger": deployment.ledger}
+        self.addresses = {
+            "registry": deployment.registry,
+            "ledger": deployment.ledger,
+            "market": deployment.market,
+        }
         self._fns: dict[tuple[str, str], _Fn] = {}
-        for contract, name in (("registry", "CarbonRegistry"), ("ledger", "CarbonLedger")):
+        contracts = (
+            ("registry", "CarbonRegistry"),
+            ("ledger", "CarbonLedger"),
+            ("market", "CarbonMarket"),
+        )
+        for contract, name in contracts:
             for item in load_abi(name):
                 if item.get("type") != "function":
                     continue
@@ -181,6 +190,15 @@ class ChainSnapshot:
     locks: dict[int, Any] = field(default_factory=dict)
     events: dict[int, Any] = field(default_factory=dict)
     event_retirements: dict[int, Any] = field(default_factory=dict)
+    compliance_years: dict[int, Any] = field(default_factory=dict)
+    eligibility: dict[tuple[int, int], Any] = field(default_factory=dict)
+    covered: dict[tuple[int, str], Any] = field(default_factory=dict)
+    available_cap: dict[tuple[int, str], Any] = field(default_factory=dict)
+    compliance_uses: dict[int, Any] = field(default_factory=dict)
+    imports: dict[int, Any] = field(default_factory=dict)
+    import_ids: dict[bytes, Any] = field(default_factory=dict)
+    imported_ranges: dict[tuple[str, int], Any] = field(default_factory=dict)
+    redemptions: dict[int, Any] = field(default_factory=dict)
     calls: int = 0
 
 
@@ -198,6 +216,12 @@ CONFIG_VIEWS: list[tuple[str, str]] = [
     ("ledger", "bufferAccount"),
     ("ledger", "nextSerial"),
     ("ledger", "batchCount"),
+    ("ledger", "market"),
+    ("market", "registry"),
+    ("market", "ledger"),
+    ("market", "complianceUseCount"),
+    ("market", "importCount"),
+    ("market", "redemptionCount"),
 ]
 
 MAX_ACCOUNT_BALANCE_PAIRS = 200_000
@@ -213,7 +237,10 @@ def read_snapshot(caller: ViewCaller, state: LedgerState, block: int) -> ChainSn
     """Read every entity the events mention (and every id the counters cover) at `block`."""
     snap = ChainSnapshot(block=block)
     cfg = caller.call_many([(c, n, ()) for c, n in CONFIG_VIEWS])
-    snap.config = {n: v for (_, n), v in zip(CONFIG_VIEWS, cfg, strict=True)}
+    snap.config = {
+        (n if c != "market" else f"market.{n}"): v
+        for (c, n), v in zip(CONFIG_VIEWS, cfg, strict=True)
+    }
 
     def fill(target: dict[Any, Any], keys: list[Any], contract: str, fn: str) -> None:
         args = [k if isinstance(k, tuple) else (k,) for k in keys]
@@ -221,7 +248,12 @@ def read_snapshot(caller: ViewCaller, state: LedgerState, block: int) -> ChainSn
         target.update(zip(keys, values, strict=True))
 
     signers = {s for r in state.reports.values() for s in r.signers}
-    accounts = sorted(set(state.accounts) | signers)
+    # Everyone a record names, so an account forged into storage (no event) shows too.
+    named = signers | {i.partner for i in state.imports.values()}
+    named |= {i.recipient for i in state.imports.values()}
+    named |= {u.entity for u in state.compliance_uses.values()}
+    named |= {r.citizen for r in state.redemptions.values()}
+    accounts = sorted(set(state.accounts) | named)
     fill(snap.accounts, accounts, "ledger", "getAccount")
     role_keys = sorted(set(state.roles) | {(VERIFIER_ROLE, s) for s in signers})
     fill(snap.roles, role_keys, "registry", "hasRole")
@@ -255,5 +287,39 @@ def read_snapshot(caller: ViewCaller, state: LedgerState, block: int) -> ChainSn
     event_ids = _ids(state.events, snap.config["eventCount"])
     fill(snap.events, event_ids, "registry", "getEvent")
     fill(snap.event_retirements, event_ids, "registry", "eventRetirements")
+    _read_market(snap, state, fill)
     snap.calls = caller.calls
     return snap
+
+
+def _read_market(
+    snap: ChainSnapshot,
+    state: LedgerState,
+    fill: Callable[[dict[Any, Any], list[Any], str, str], None],
+) -> None:
+    """Read the market's records: years, eligibility, entities, uses, imports, redemptions."""
+    fill(snap.compliance_years, sorted(state.compliance_years), "market", "complianceYear")
+    eligibility = set(state.eligibility)
+    for u in state.compliance_uses.values():
+        batch = state.batches.get(u.batch_id)
+        project = state.projects.get(batch.project_id) if batch else None
+        if project is not None:
+            eligibility.add((u.year, project.methodology_id))
+    fill(snap.eligibility, sorted(eligibility), "market", "isEligible")
+    entities = sorted(
+        set(state.covered) | {(u.year, u.entity) for u in state.compliance_uses.values()}
+    )
+    fill(snap.covered, entities, "market", "coveredEntity")
+    fill(snap.available_cap, entities, "market", "availableCap")
+    use_ids = _ids(state.compliance_uses, snap.config["market.complianceUseCount"])
+    fill(snap.compliance_uses, use_ids, "market", "getComplianceUse")
+    import_ids = _ids(state.imports, snap.config["market.importCount"])
+    fill(snap.imports, import_ids, "market", "getImport")
+    fill(
+        snap.import_ids, sorted({i.digest for i in state.imports.values()}), "market", "importIdOf"
+    )
+    starts = {(i.partner, 0) for i in state.imports.values()}
+    starts |= {(i.partner, i.origin_serial_start) for i in state.imports.values()}
+    fill(snap.imported_ranges, sorted(starts), "market", "importedRange")
+    redemption_ids = _ids(state.redemptions, snap.config["market.redemptionCount"])
+    fill(snap.redemptions, redemption_ids, "market", "getRedemption")

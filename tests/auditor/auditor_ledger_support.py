@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ class AuditedLedger:
     batches: dict[str, int]
     event_id: int
     published: dict[str, Path]
+    market: dict[str, int] = field(default_factory=dict)
 
     def audit(self, *extra: str, out: Path | None = None) -> tuple[int, dict[str, Any]]:
         """Run the auditor CLI; return its exit code and the JSON report."""
@@ -66,6 +67,11 @@ class AuditedLedger:
                 "0x" + value.to_bytes(32, "big").hex(),
             ],
         )
+
+    @staticmethod
+    def batches_slot(key: int, slot: int) -> int:
+        """First storage word of `mapping(uint256 => struct)[key]` declared at `slot`."""
+        return mapping_slot(key, "uint256", slot)
 
     def storage(self, contract: str, slot: int) -> int:
         """Read one storage word."""

@@ -20,7 +20,20 @@ def test_clean_ledger_audits_clean(ledger: AuditedLedger) -> None:
     audit = report["audit"]
     assert audit["verdict"] == "clean"
     assert audit["summary"]["retirements"] == 3 and audit["summary"]["claims"] == 2
-    assert audit["summary"]["cancellations"] == 2 and audit["summary"]["locks"] == 2
+    # 2 by the agency, 1 compliance export, 3 expiry sweeps; 2 ordinary + 2 compliance locks.
+    assert audit["summary"]["cancellations"] == 6 and audit["summary"]["locks"] == 4
+    summary = audit["summary"]
+    assert (summary["compliance_uses"], summary["imports"], summary["redemptions"]) == (2, 2, 1)
+    assert summary["compliance_exported_grams"] == 4_000_000
+    assert summary["imported_grams"] == 8_000_000 and summary["redeemed_grams"] == 500
+    by_name = summary["events_by_name"]
+    for name in ("ComplianceUseExported", "ComplianceUseReleased", "MarketConnected"):
+        assert by_name[name] == 1
+    assert by_name["CreditsImported"] == 2 and by_name["PointsRedeemed"] == 1
+    checked = {c["name"]: c["checked"] for c in audit["checks"]}
+    assert checked["import_attestations"] == checked["import_origin_serials"] == 2
+    assert checked["compliance_caps"] == 2 and checked["redemptions"] == 1
+    assert audit["chain"]["market"] == ledger.dev.deployment.market
     assert (ledger.out / "audit.html").read_text().count("pass") >= len(audit["checks"])
 
 
@@ -54,6 +67,14 @@ def test_participant_check_shows_only_that_leaf(
     code = main(["participant", *args, "--account", stranger, "--batch", str(ledger.batches["gt"])])
     assert code == 1
     assert "no allocation" in json.loads(capsys.readouterr().out)["problems"][0]
+
+
+def test_addresses_instead_of_a_manifest(ledger: AuditedLedger, tmp_path: Path) -> None:
+    d = ledger.dev.deployment
+    args = ["--rpc", ledger.rpc, "--datasets", str(ledger.datasets), "--quiet"]
+    args += ["--registry", d.registry, "--ledger", d.ledger, "--deploy-block", str(d.deploy_block)]
+    assert main([*args, "--out", str(tmp_path / "no-market")]) == 2  # the market is required
+    assert main([*args, "--market", d.market, "--out", str(tmp_path / "a")]) == 0
 
 
 def test_could_not_run_exits_2(

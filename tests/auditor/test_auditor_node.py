@@ -25,7 +25,7 @@ from test_node_explorer_support import ExplorerIndex, explorer_index_fixture  # 
 
 from auditor import node
 from auditor.audit import run_audit
-from auditor.checks import AuditContext, CheckResult
+from auditor.findings import AuditContext, CheckResult
 from auditor.node import EVENT, HOLDERS, RETIREMENT, SUPPLY, check_node_agrees, fetch_node
 from auditor.sources import DatasetSource
 from auditor.views import ChainSnapshot

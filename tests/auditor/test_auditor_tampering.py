@@ -12,7 +12,7 @@ from carbon_chain.domain import VERIFIER_ROLE, AccountKind, AccountStatus
 from carbon_chain.signer import LocalSigner
 
 # Storage slots from `forge inspect CarbonLedger|CarbonRegistry storageLayout`.
-LEDGER_BALANCES, LEDGER_ACCOUNTS = 0, 6
+LEDGER_BALANCES, LEDGER_ACCOUNTS = 0, 7
 REGISTRY_ROLES, REGISTRY_REPORTS, REGISTRY_EVENTS = 0, 10, 12
 
 

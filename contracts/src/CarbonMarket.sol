@@ -105,6 +105,7 @@ contract CarbonMarket is ICarbonMarket, EIP712, ReentrancyGuardTransient {
         onlyRole(Roles.ISSUER)
     {
         ComplianceYear memory terms = _complianceYear(year);
+        // slither-disable-next-line unused-return (a frozen enterprise stays covered; the ledger refuses its lock)
         (AccountKind kind,) = _ledger.accountStatus(entity);
         if (kind != AccountKind.ENTERPRISE) revert MarketNotEnterprise(entity);
         CoveredEntity storage e = _entities[year][entity];
@@ -126,7 +127,7 @@ contract CarbonMarket is ICarbonMarket, EIP712, ReentrancyGuardTransient {
         _checkEligible(year, terms, batchId);
         CoveredEntity storage e = _entities[year][msg.sender];
         if (e.verifiedEmissions == 0) revert MarketNotCoveredEntity(msg.sender, year);
-        uint256 available = _cap(e.verifiedEmissions, terms.capBps) - e.used;
+        uint256 available = _available(e, terms.capBps);
         if (amount > available) revert MarketCapExceeded(msg.sender, year, amount, available);
         // amount <= available < 2^64 here.
         e.used += uint64(amount);
@@ -199,6 +200,12 @@ contract CarbonMarket is ICarbonMarket, EIP712, ReentrancyGuardTransient {
         return (verifiedEmissions * capBps) / 10_000;
     }
 
+    /// @dev Zero, not an underflow, when terms re-set with a lower cap share leave the entity above its cap.
+    function _available(CoveredEntity storage e, uint16 capBps) private view returns (uint256) {
+        uint256 cap = _cap(e.verifiedEmissions, capBps);
+        return cap > e.used ? cap - e.used : 0;
+    }
+
     // ================================================================ mutual recognition
 
     /// @inheritdoc ICarbonMarket
@@ -248,19 +255,20 @@ contract CarbonMarket is ICarbonMarket, EIP712, ReentrancyGuardTransient {
     /// `start`, and the next range must begin at or after `end`. Sorted and disjoint by induction.
     function _insertOriginRange(address partner, uint256 start, uint256 end, uint256 previousStart) private {
         if (start == 0 || end <= start) revert MarketInvalidOriginSerials(start, end);
-        mapping(uint256 => OriginRange) storage ranges = _ranges[partner];
-        OriginRange storage prev = ranges[previousStart];
+        OriginRange storage prev = _ranges[partner][previousStart];
         if (previousStart != 0) {
             if (prev.end == 0 || previousStart > start) revert MarketStaleSerialHint(partner, previousStart);
             if (prev.end > start) revert MarketOriginSerialsOverlap(partner, start, end, previousStart, prev.end);
         }
         uint256 next = prev.next;
         if (next != 0) {
-            if (next <= start && ranges[next].end <= start) revert MarketStaleSerialHint(partner, previousStart);
-            if (next < end) revert MarketOriginSerialsOverlap(partner, start, end, next, ranges[next].end);
+            uint256 nextEnd = _ranges[partner][next].end;
+            // The next range lies wholly below `start`: the hint is not the range just below it.
+            if (nextEnd <= start) revert MarketStaleSerialHint(partner, previousStart);
+            if (next < end) revert MarketOriginSerialsOverlap(partner, start, end, next, nextEnd);
         }
-        ranges[start] = OriginRange({end: end, next: next});
-        prev.next = start;
+        _ranges[partner][start] = OriginRange({end: end, next: next});
+        _ranges[partner][previousStart].next = start;
     }
 
     // ================================================================ personal incentives
@@ -272,6 +280,7 @@ contract CarbonMarket is ICarbonMarket, EIP712, ReentrancyGuardTransient {
         returns (uint256 redemptionId)
     {
         if (incentiveReference == 0) revert MarketZeroReference();
+        // slither-disable-next-line unused-return (the status is the ledger's to check, on the transfer)
         (AccountKind kind,) = _ledger.accountStatus(msg.sender);
         if (kind != AccountKind.INDIVIDUAL) revert MarketNotCitizen(msg.sender);
         if (_ledger.getBatch(batchId).kind != MethodologyKind.PERSONAL_SCENARIO) revert MarketNotPoints(batchId);
@@ -315,8 +324,7 @@ contract CarbonMarket is ICarbonMarket, EIP712, ReentrancyGuardTransient {
     }
 
     function availableCap(uint16 year, address entity) external view returns (uint256) {
-        CoveredEntity memory e = _entities[year][entity];
-        return _cap(e.verifiedEmissions, _years[year].capBps) - e.used;
+        return _available(_entities[year][entity], _years[year].capBps);
     }
 
     function complianceUseCount() external view returns (uint256) {

@@ -8,7 +8,7 @@ export PATH := $(FOUNDRY)/forge-linux-amd64/bin:$(FOUNDRY)/anvil-linux-amd64/bin
 
 .PHONY: setup build abi lint test forge-test pytest demo demo-reset bench clean
 
-setup: .stamp-npm .stamp-venv .stamp-chromium
+setup: .stamp-npm .stamp-venv .stamp-chromium .stamp-promtool
 
 .stamp-npm: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -20,6 +20,14 @@ setup: .stamp-npm .stamp-venv .stamp-chromium
 	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 		else echo "note: install chromium and fonts-noto-cjk for the browser tests"; fi; fi
+	@touch $@
+
+# The alert rules' unit tests (ops/prometheus/alerts_test.yml) run Debian's promtool, from the
+# `prometheus` package (~6 s). Needs root (as on CI); elsewhere install it yourself.
+.stamp-promtool:
+	@if ! command -v promtool >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus >/dev/null; \
+		else echo "note: install Debian's prometheus (promtool) for the alert rule tests"; fi; fi
 	@touch $@
 
 .stamp-venv: pyproject.toml

@@ -7,6 +7,9 @@ A partner signs each request with its own HMAC-SHA256 key over ``timestamp.nonce
     X-Nonce:     unique per request (8-128 chars); a reused nonce is refused as a replay
     X-Signature: hex HMAC-SHA256(key, f"{timestamp}.{nonce}.".encode() + body)
 
+Metrics for Prometheus at ``GET /metrics`` (``oracle.metrics.PushMetrics``): each authenticated
+partner's clock skew, skew refusals, requests by outcome and records accepted or quarantined.
+
 The body is ``{"records": [...]}`` with the same fields as the partner's file feed. Records go
 through the same validation and quarantine as files; the batch is kept for verifiers as a JSONL
 copy in which each user id is already replaced by its pseudonym, so no raw id is stored.
@@ -23,14 +26,16 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Final
 
-from fastapi import FastAPI, Header, Path, Query, Request
+from fastapi import FastAPI, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from oracle.errors import OracleError
 from oracle.ingest import PSEUDONYM_PREFIX, pseudonymize
+from oracle.metrics import PushMetrics
 from oracle.models import PushNonce, Record, Run, RunStatus
 from oracle.service import Oracle
 from oracle.sources._base import InputFormat
@@ -73,20 +78,31 @@ def sign_push(key: bytes, timestamp: int, nonce: str, body: bytes) -> str:
     return hmac.new(key, f"{timestamp}.{nonce}.".encode() + body, hashlib.sha256).hexdigest()
 
 
-def create_app(oracle: Oracle, clock: Callable[[], float] = time.time) -> FastAPI:
+def create_app(
+    oracle: Oracle, clock: Callable[[], float] = time.time, metrics: PushMetrics | None = None
+) -> FastAPI:
     """Build the push API over an oracle service.
 
     Args:
         oracle: The oracle service (store and settings).
         clock: Time source, replaceable in tests.
+        metrics: Where to count (a fresh registry by default), served at ``/metrics``.
     """
     app = FastAPI(title="WHCI oracle push API", version="1")
     settings = oracle.settings
+    metrics = metrics or PushMetrics()
+    metrics.skew_allowed.set(settings.push_max_skew_seconds)
+    app.state.metrics = metrics
 
     @app.exception_handler(OracleError)
     async def _oracle_error(_request: Request, error: OracleError) -> JSONResponse:
         code = getattr(error, "code", type(error).__name__)
+        metrics.requests.labels(str(code)).inc()
         return JSONResponse({"error": code, "detail": str(error)}, status_code=error.http_status)
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus_metrics() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.post(
         "/v1/projects/{project_id}/records",
@@ -113,8 +129,7 @@ def create_app(oracle: Oracle, clock: Callable[[], float] = time.time) -> FastAP
         body = await request.body()
         _authenticate(settings.partner_keys, x_partner, x_timestamp, x_nonce, x_signature, body)
         now = clock()
-        if abs(now - int(x_timestamp)) > settings.push_max_skew_seconds:
-            raise PushError(401, "stale_timestamp", "X-Timestamp is more than 5 minutes off")
+        _check_skew(metrics, x_partner, now - int(x_timestamp), settings.push_max_skew_seconds)
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             raise PushError(415, "unsupported_media_type", "send application/json")
         if len(body) > MAX_BODY_BYTES:
@@ -134,6 +149,9 @@ def create_app(oracle: Oracle, clock: Callable[[], float] = time.time) -> FastAP
             target, feed_name, copy, InputFormat.JSONL, f"push:{x_nonce}", x_partner,
             pseudonymized=True,
         )  # fmt: skip
+        metrics.requests.labels("accepted").inc()
+        metrics.records.labels(x_partner, "accepted").inc(summary.accepted)
+        metrics.records.labels(x_partner, "quarantined").inc(summary.quarantined)
         return PushSummary(
             input_sha256=summary.input_sha256,
             run_id=summary.run_id,
@@ -160,6 +178,25 @@ def _authenticate(
     expected = sign_push(key.get_secret_value().encode(), int(timestamp), nonce, body)
     if not hmac.compare_digest(expected, signature.lower()):
         raise PushError(401, "bad_signature", "X-Signature does not match the body")
+
+
+def _check_skew(metrics: PushMetrics, partner: str, skew: float, allowed: int) -> None:
+    """Refuse a request whose X-Timestamp is more than `allowed` seconds off the oracle's clock.
+
+    The window bounds how long a captured request could be replayed (nonces are kept) and
+    catches a partner, or the oracle, whose clock drifted (FAULTS.md row 16). Only called
+    for authenticated partners, so the metric labels are the configured partner names.
+    """
+    metrics.observe_skew(partner, skew)
+    if abs(skew) > allowed:
+        metrics.skew_refusals.labels(partner).inc()
+        direction = "behind" if skew > 0 else "ahead of"
+        raise PushError(
+            401,
+            "stale_timestamp",
+            f"X-Timestamp is {abs(skew):.0f} s {direction} the oracle's clock; at most "
+            f"{allowed} s of clock skew is accepted (check the partner's clock)",
+        )
 
 
 def _records(body: bytes) -> list[Any]:

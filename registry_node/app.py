@@ -35,11 +35,16 @@ def _routers() -> list[APIRouter]:
     from registry_node.account.endpoints import router as accounts
     from registry_node.batch.endpoints import router as batches
     from registry_node.claim.endpoints import router as claims
+    from registry_node.compliance.endpoints import router as compliance
     from registry_node.event.endpoints import router as events
     from registry_node.explorer.pages import router as explorer
     from registry_node.health.endpoints import router as health
     from registry_node.methodology.endpoints import router as methodologies
+    from registry_node.partner.endpoints import router as imports
+    from registry_node.plan.endpoints import router as plans
+    from registry_node.points.endpoints import router as points
     from registry_node.project.endpoints import router as projects
+    from registry_node.reference.endpoints import router as references
     from registry_node.report.endpoints import router as reports
     from registry_node.retirement.endpoints import router as retirements
     from registry_node.stats.endpoints import router as stats
@@ -55,6 +60,11 @@ def _routers() -> list[APIRouter]:
         events,
         claims,
         stats,
+        plans,
+        references,
+        compliance,
+        imports,
+        points,
         explorer,
     ]
     # ---- signing half (registry_node/tx/): its router joins here, nothing else to edit ----

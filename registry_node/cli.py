@@ -74,6 +74,63 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rebuild(args: argparse.Namespace) -> int:
+    from registry_node import migrate
+    from registry_node.db import make_engine
+    from registry_node.errors import IndexerHalted
+    from registry_node.indexer import cursor
+    from registry_node.indexer.scanner import Scanner
+    from registry_node.metrics import NodeMetrics
+
+    settings = Settings()
+    engine = make_engine(settings)
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        cursor.reset_index(conn)
+    try:
+        applied = Scanner.from_settings(settings, engine, NodeMetrics()).sync()
+    except IndexerHalted as exc:
+        logging.getLogger("registry_node.indexer").error("indexer halted: %s", exc)
+        return 3
+    print(f"index rebuilt from the deployment block: {applied} logs applied")
+    return 0
+
+
+def _sweep_expired(args: argparse.Namespace) -> int:
+    from registry_node.db import make_engine, make_session_factory
+    from registry_node.errors import RegistryError
+    from registry_node.points.sweep import OP, ExpirySweep
+    from registry_node.tx.auth import Principal
+    from registry_node.tx.builder import build_service
+
+    settings = Settings()
+    service = build_service(settings, make_session_factory(make_engine(settings)))
+    if service is None:
+        print("no deployment manifest: nothing to sweep", file=sys.stderr)
+        return 2
+    try:
+        keys = [k for k in service.keyring.all() if k.allows(OP)]
+        key = service.keyring.get(args.key) if args.key else (keys[0] if keys else None)
+        if key is None or not key.allows(OP):
+            print(f"no signing key that may sign {OP} (--key)", file=sys.stderr)
+            return 2
+        principal = Principal(
+            token_id="cli",  # noqa: S106 - an id for the request records, not a secret
+            name="registry-node sweep-expired",
+            key_name=key.name,
+            ops=frozenset({OP}),
+        )
+        report = ExpirySweep(service).run(principal, dry_run=args.dry_run)
+    except RegistryError as exc:
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        return 1
+    finally:
+        service.close()
+    print(report.model_dump_json(indent=2))
+    failed = [c for c in report.chunks if c.status not in ("mined", "planned")]
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every sub-command (signing half included if present)."""
     parser = argparse.ArgumentParser(
@@ -96,6 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
     mig.add_argument("--revision", default="head")
     mig.add_argument("--downgrade", action="store_true")
     mig.set_defaults(func=_migrate)
+
+    rebuild = sub.add_parser(
+        "rebuild-index", help="empty the index and re-read the chain from the deployment block"
+    )
+    rebuild.set_defaults(func=_rebuild)
+
+    sweep = sub.add_parser(
+        "sweep-expired",
+        help="cancel expired personal points (cancel_expired, ≤200 holders per transaction)",
+    )
+    sweep.add_argument("--key", help="signing key (default: the first allowed to cancel_expired)")
+    sweep.add_argument("--dry-run", action="store_true", help="report only, send nothing")
+    sweep.set_defaults(func=_sweep_expired)
 
     # ---- signing half: registry_node/tx/cli.py provides register_tx_commands(subparsers) ----
     try:

@@ -9,7 +9,24 @@ from sqlalchemy.orm import Session
 
 from registry_node.common.pagination import PageParams
 from registry_node.common.repo import paged
-from registry_node.models.index import Account, Balance, Batch, EventLog
+from registry_node.models.index import (
+    Account,
+    Balance,
+    Batch,
+    Cancellation,
+    ComplianceUse,
+    CreditImport,
+    EventLog,
+    IndexedBlock,
+    Methodology,
+    Project,
+    Redemption,
+    Retirement,
+)
+
+MAX_HOLDINGS = 10_000
+MAX_RECORDS = 50_000  # rows of one kind read for an account summary
+TRANSFER_EVENTS = ("TransferSingle", "TransferBatch")
 
 
 def get(session: Session, address: str) -> Account | None:
@@ -57,5 +74,107 @@ def activity(session: Session, address: str, limit: int) -> Sequence[EventLog]:
         .where(EventLog.args.contains(f'"{address}"', autoescape=True))
         .order_by(EventLog.block_number.desc(), EventLog.log_index.desc())
         .limit(limit)
+    )
+    return session.execute(stmt).scalars().all()
+
+
+def holdings(session: Session, address: str) -> Sequence[Row[Balance, Batch, Project, Methodology]]:
+    """Return the address's positive balances with batch, project and methodology, by batch."""
+    stmt = (
+        select(Balance, Batch, Project, Methodology)
+        .join(Batch, Batch.batch_id == Balance.batch_id)
+        .join(Project, Project.project_id == Batch.project_id)
+        .join(Methodology, Methodology.methodology_id == Project.methodology_id)
+        .where(Balance.holder == address, Balance.amount > 0)
+        .order_by(Balance.batch_id)
+        .limit(MAX_HOLDINGS)
+    )
+    return session.execute(stmt).all()
+
+
+def transfer_logs(
+    session: Session, address: str
+) -> Sequence[Row[str, str, int, int | None, str, int]]:
+    """Return (name, args JSON, block, block time, tx hash, log index) of the ERC-1155 transfer
+    logs naming `address` (checksummed), in chain order."""
+    stmt = (
+        select(
+            EventLog.name,
+            EventLog.args,
+            EventLog.block_number,
+            IndexedBlock.timestamp,
+            EventLog.tx_hash,
+            EventLog.log_index,
+        )
+        .outerjoin(IndexedBlock, IndexedBlock.number == EventLog.block_number)
+        .where(
+            EventLog.name.in_(TRANSFER_EVENTS),
+            EventLog.args.contains(f'"{address}"', autoescape=True),
+        )
+        .order_by(EventLog.block_number, EventLog.log_index)
+        .limit(MAX_RECORDS)
+    )
+    return session.execute(stmt).all()
+
+
+def batches_of(session: Session, batch_ids: set[int]) -> dict[int, Batch]:
+    """Return the batches with the given ids."""
+    if not batch_ids:
+        return {}
+    stmt = select(Batch).where(Batch.batch_id.in_(sorted(batch_ids)))
+    return {b.batch_id: b for b in session.execute(stmt).scalars().all()}
+
+
+def retirements_of(session: Session, address: str) -> Sequence[Retirement]:
+    """Return the retirements the address made (as holder), in chain order."""
+    stmt = (
+        select(Retirement)
+        .where(Retirement.holder == address)
+        .order_by(Retirement.block_number, Retirement.log_index)
+        .limit(MAX_RECORDS)
+    )
+    return session.execute(stmt).scalars().all()
+
+
+def cancellations_of(session: Session, address: str) -> Sequence[Cancellation]:
+    """Return the cancellations of the address's credits (exports included), in chain order."""
+    stmt = (
+        select(Cancellation)
+        .where(Cancellation.holder == address)
+        .order_by(Cancellation.block_number, Cancellation.log_index)
+        .limit(MAX_RECORDS)
+    )
+    return session.execute(stmt).scalars().all()
+
+
+def compliance_uses_of(session: Session, address: str) -> Sequence[ComplianceUse]:
+    """Return the address's compliance uses (as covered entity), by id."""
+    stmt = (
+        select(ComplianceUse)
+        .where(ComplianceUse.entity == address)
+        .order_by(ComplianceUse.use_id)
+        .limit(MAX_RECORDS)
+    )
+    return session.execute(stmt).scalars().all()
+
+
+def imports_to(session: Session, address: str) -> Sequence[CreditImport]:
+    """Return the imports whose batch the address received, by id."""
+    stmt = (
+        select(CreditImport)
+        .where(CreditImport.recipient == address)
+        .order_by(CreditImport.import_id)
+        .limit(MAX_RECORDS)
+    )
+    return session.execute(stmt).scalars().all()
+
+
+def redemptions_of(session: Session, address: str) -> Sequence[Redemption]:
+    """Return the points the address redeemed for incentives, by id."""
+    stmt = (
+        select(Redemption)
+        .where(Redemption.citizen == address)
+        .order_by(Redemption.redemption_id)
+        .limit(MAX_RECORDS)
     )
     return session.execute(stmt).scalars().all()

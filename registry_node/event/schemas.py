@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from registry_node.common.types import Amount
+from registry_node.plan.schemas import PairedShareOut
 from registry_node.retirement.schemas import RetirementOut
 
 
@@ -31,4 +32,9 @@ class NeutralityCertificateOut(BaseModel):
     """The event's neutrality status with every retirement against it."""
 
     event: EventOut = Field(description="The event")
-    retirements: list[RetirementOut] = Field(description="Retirements against it, in order")
+    retirements: list[RetirementOut] = Field(
+        description="Retirements against it, in order, each with paired_assistance"
+    )
+    paired_assistance: PairedShareOut = Field(
+        description="Share of the retired amount from paired-assistance (对口帮扶) regions"
+    )

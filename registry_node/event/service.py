@@ -10,7 +10,8 @@ from registry_node.errors import NotFound
 from registry_node.event import repository
 from registry_node.event.schemas import EventOut, NeutralityCertificateOut
 from registry_node.models.index import CarbonEvent
-from registry_node.retirement.service import to_out as retirement_out
+from registry_node.plan.schemas import PairedShareOut
+from registry_node.retirement.service import outs as retirement_outs
 
 
 def to_out(row: CarbonEvent) -> EventOut:
@@ -60,5 +61,9 @@ def certificate(session: Session, event_id: int) -> NeutralityCertificateOut:
         NotFound: no such event indexed.
     """
     event = get(session, event_id)
-    rows = repository.retirements(session, event_id)
-    return NeutralityCertificateOut(event=event, retirements=[retirement_out(r) for r in rows])
+    rows = retirement_outs(session, repository.retirements(session, event_id))
+    total = sum(int(r.amount.grams) for r in rows)
+    paired = sum(int(r.amount.grams) for r in rows if r.paired_assistance)
+    return NeutralityCertificateOut(
+        event=event, retirements=rows, paired_assistance=PairedShareOut.of(paired, total)
+    )

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TypeVar
 
-from registry_node.account.schemas import AccountOut, BalanceOut, LedgerEntryOut
+from registry_node.account.schemas import (
+    AccountComplianceUseOut,
+    AccountOut,
+    BalanceOut,
+    HoldingOut,
+    ImportReceivedOut,
+    LedgerEntryOut,
+    MovementOut,
+    YearSummaryOut,
+)
 from registry_node.batch.schemas import BatchOut, HolderOut
 from registry_node.claim.schemas import ClaimOut
 from registry_node.common.types import Amount
@@ -14,6 +24,7 @@ from registry_node.explorer import i18n
 from registry_node.explorer.i18n import Lang
 from registry_node.explorer.render import Cell, Column, short, when
 from registry_node.methodology.schemas import MethodologyOut
+from registry_node.plan.schemas import PlanLineOut, SigningOpOut, SkippedOut
 from registry_node.project.schemas import ProjectOut, StatusChangeOut
 from registry_node.report.schemas import ReportOut
 from registry_node.retirement.schemas import CancellationOut, RetirementOut
@@ -226,4 +237,150 @@ HISTORY: list[Column[StatusChangeOut]] = [
     text("reason", lambda h: h.reason),
     number("block_number", lambda h: h.block_number),
     tx("tx_hash", lambda h: h.tx_hash),
+]
+
+
+# ------------------------------------------------------------------- market, accounts, plans
+
+
+def paired(key: str, get: Callable[[T], bool | None]) -> Column[T]:
+    """A paired-assistance flag (blank when unknown)."""
+
+    def cell(x: T, lang: Lang) -> Cell:
+        value = get(x)
+        return Cell("—" if value is None else i18n.text(lang, "yes" if value else "no"))
+
+    return Column(key, cell, lambda x: "" if get(x) is None else str(get(x)).lower())
+
+
+RETIREMENTS_PAIRED: list[Column[RetirementOut]] = [
+    *RETIREMENTS[:5],
+    region("project_region", lambda r: r.project_region or 0),
+    paired("paired_assistance", lambda r: r.paired_assistance),
+    *RETIREMENTS[5:],
+]
+
+HOLDINGS: list[Column[HoldingOut]] = [
+    number("batch_id", lambda h: h.batch_id, "/batches/"),
+    number("project_id", lambda h: h.project_id, "/projects/"),
+    text("methodology", lambda h: f"{h.methodology_code} v{h.methodology_version}"),
+    enum("kind", "MethodologyKind", lambda h: h.kind),
+    number("vintage", lambda h: h.vintage),
+    region("region", lambda h: h.region),
+    paired("paired_assistance", lambda h: h.paired_assistance),
+    yes_no("imported", lambda h: h.imported),
+    moment("expires_at", lambda h: h.expires_at),
+    amount("balance", lambda h: h.balance),
+]
+
+
+def _signed(get: Callable[[YearSummaryOut], str]) -> Callable[[YearSummaryOut, Lang], Cell]:
+    return lambda y, _l: Cell(get(y), numeric=True)
+
+
+YEARS: list[Column[YearSummaryOut]] = [
+    Column(
+        "year",
+        lambda y, _l: Cell("—" if y.year is None else str(y.year)),
+        lambda y: "" if y.year is None else str(y.year),
+    ),
+    amount("y.received_issued", lambda y: y.received_issued),
+    amount("y.received_imported", lambda y: y.received_imported),
+    amount("y.transferred_in", lambda y: y.transferred_in),
+    amount("y.released", lambda y: y.released),
+    amount("y.transferred_out", lambda y: y.transferred_out),
+    amount("y.redeemed", lambda y: y.redeemed),
+    amount("y.locked", lambda y: y.locked),
+    amount("y.retired", lambda y: y.retired),
+    amount("y.cancelled", lambda y: y.cancelled),
+    amount("y.exported", lambda y: y.exported),
+    amount("y.used_for_compliance", lambda y: y.used_for_compliance),
+    Column("y.net_change", _signed(lambda y: y.net_change.tonnes), lambda y: y.net_change.tonnes),
+    amount("y.balance_end", lambda y: y.balance_end),
+]
+
+MOVEMENTS: list[Column[MovementOut]] = [
+    moment("time", lambda m: m.time),
+    enum("movement", "move", lambda m: m.kind),
+    number("batch_id", lambda m: m.batch_id, "/batches/"),
+    Column(
+        "amount",
+        lambda m, _l: Cell(("+" if m.incoming else "-") + m.amount.tonnes, numeric=True),
+        lambda m: ("" if m.incoming else "-") + m.amount.tonnes,
+    ),
+    address("counterparty", lambda m: m.counterparty),
+    number("block_number", lambda m: m.block_number),
+    tx("tx_hash", lambda m: m.tx_hash),
+]
+
+
+def _hash_cell(value: str | None) -> Cell:
+    return Cell(short(value), mono=True) if value else Cell("—")
+
+
+def _or_blank(u: AccountComplianceUseOut) -> str:
+    return u.market_reference or ""
+
+
+COMPLIANCE_USES: list[Column[AccountComplianceUseOut]] = [
+    number("use_id", lambda u: u.use_id),
+    Column("year", lambda u, _l: Cell(str(u.year), f"/compliance/{u.year}"), lambda u: str(u.year)),
+    number("batch_id", lambda u: u.batch_id, "/batches/"),
+    amount("amount", lambda u: u.amount),
+    enum("status", "UseStatus", lambda u: u.status),
+    moment("requested_at", lambda u: u.requested_at),
+    Column(
+        "market_reference",
+        lambda u, _l: (
+            Cell(short(u.market_reference), mono=True) if u.market_reference else Cell("—")
+        ),
+        lambda u: u.market_reference or "",
+    ),
+    moment("settled_at", lambda u: u.settled_at),
+    text("reason", lambda u: u.release_reason or ""),
+    tx("tx_hash", lambda u: u.tx_hash),
+]
+
+IMPORTS: list[Column[ImportReceivedOut]] = [
+    number("import_id", lambda i: i.import_id, "/imports/"),
+    number("batch_id", lambda i: i.batch_id, "/batches/"),
+    address("partner", lambda i: i.partner),
+    number("project_id", lambda i: i.project_id, "/projects/"),
+    number("vintage", lambda i: i.vintage),
+    Column(
+        "origin_serials",
+        lambda i, _l: Cell(f"{i.origin_serial_start} ~ {int(i.origin_serial_end) - 1}", mono=True),
+        lambda i: f"{i.origin_serial_start}-{i.origin_serial_end}",
+    ),
+    amount("amount", lambda i: i.amount),
+    address("recipient", lambda i: i.recipient),
+    moment("time", lambda i: i.imported_at),
+    tx("tx_hash", lambda i: i.tx_hash),
+]
+
+PLAN_LINES: list[Column[PlanLineOut]] = [
+    number("batch_id", lambda p: p.batch_id, "/batches/"),
+    number("project_id", lambda p: p.project_id, "/projects/"),
+    text("methodology", lambda p: p.methodology_code),
+    region("region", lambda p: p.region),
+    paired("paired_assistance", lambda p: p.paired_assistance),
+    number("vintage", lambda p: p.vintage),
+    amount("available", lambda p: p.available),
+    amount("amount", lambda p: p.amount),
+]
+
+PLAN_OPS: list[Column[SigningOpOut]] = [
+    text("op", lambda o: o.op),
+    Column("path", lambda o, _l: Cell("POST " + o.path, mono=True), lambda o: o.path),
+    Column(
+        "body",
+        lambda o, _l: Cell(json.dumps(o.body, ensure_ascii=False), mono=True),
+        lambda o: json.dumps(o.body, ensure_ascii=False),
+    ),
+]
+
+SKIPPED: list[Column[SkippedOut]] = [
+    number("batch_id", lambda s: s.batch_id, "/batches/"),
+    amount("balance", lambda s: s.amount),
+    enum("reason", "SkipReason", lambda s: s.reason),
 ]

@@ -39,6 +39,7 @@ from registry_node.explorer.render import (
 from registry_node.explorer.repository import logs_in_tx
 from registry_node.indexer.cursor import load_cursor
 from registry_node.methodology import service as methodologies
+from registry_node.plan.schemas import PairedShareOut
 from registry_node.project import service as projects
 from registry_node.report import service as reports
 from registry_node.retirement import service as retirements
@@ -232,7 +233,7 @@ def home(request: Request, session: DbSession) -> Response:
     overall = stats.overall(session)
     charts = []
     for by in ("sector", "region", "vintage"):
-        groups = stats.totals(session, by).groups
+        groups = stats.totals(session, by, with_paired=False).groups
         labels: dict[str, Callable[[str], str]] = {
             "sector": functools.partial(i18n.label, lang, "sector"),
             "region": functools.partial(i18n.region, lang),
@@ -266,6 +267,7 @@ def home(request: Request, session: DbSession) -> Response:
         batches=overall.batches,
         charts=charts,
         indexed_block=cursor.block_number if cursor else None,
+        paired=_share(stats.paired_assistance(session).retired),
     )
 
 
@@ -482,7 +484,12 @@ def account_page(address: str, request: Request, session: DbSession) -> Response
     ]
     if note == "account.pseudonymous" and a.history:
         sections.insert(0, (t("history"), table(cols.HISTORY, a.history, lang)))
-    return _detail(request, "page.account", short(checked), fields, sections, note=note)
+    links = [(t("account.summary_link"), f"/accounts/{checked}/summary", "summary-link")]
+    if note == "account.pseudonymous" and a.kind == "INDIVIDUAL":
+        links.append((t("account.points_link"), f"/accounts/{checked}/points", "points-link"))
+    return _detail(
+        request, "page.account", short(checked), fields, sections, note=note, links=links
+    )
 
 
 @router.get("/tx/{tx_hash}")
@@ -564,7 +571,12 @@ def _certificate(
         (t("code"), Cell(f"{c.methodology_code} v{c.methodology_version}")),
         (t("sector"), Cell(i18n.label(lang, "sector", c.sector))),
         (t("region"), Cell(i18n.region(lang, c.project_region))),
+        (t("paired_assistance"), Cell(t("yes") if c.paired_assistance else t("no"))),
     ]
+    if c.case is not None:
+        status = "cert.case_verified" if c.case.verified else "cert.case_unverified"
+        fields.insert(4, (t("case_text"), Cell(c.case.text) if c.case.text else Cell("—")))
+        fields.insert(5, (t("case_status"), Cell(t(status))))
     url = str(request.url_for("certificate_page", certificate_id=r.certificate_id))
     return render(
         request,
@@ -597,6 +609,11 @@ def certificate_print(certificate_id: str, request: Request, session: DbSession)
     return _certificate(request, session, certificate_id, printable=True)
 
 
+def _share(share: PairedShareOut) -> str:
+    """Return "x.xxxxxx t (yy.yy%)" of a paired-assistance share."""
+    return f"{share.paired_assistance.tonnes} t ({share.percent}%)"
+
+
 def _event(request: Request, session: Session, event_id: str, printable: bool) -> Response:
     lang, cookie = language(request)
     number = _number(event_id, MAX_ID)
@@ -617,13 +634,14 @@ def _event(request: Request, session: Session, event_id: str, printable: bool) -
         (t("footprint"), Cell(e.footprint.tonnes, numeric=True)),
         (t("retired"), Cell(e.retired.tonnes, numeric=True)),
         (t("outstanding"), Cell(e.outstanding.tonnes, numeric=True)),
+        (t("cert.paired_share"), Cell(_share(cert.paired_assistance), numeric=True)),
         (t("neutral"), Cell(t("yes") if e.neutralised else t("no"))),
         (t("evidence_hash"), Cell(e.evidence_hash, mono=True)),
         (t("block_number"), Cell(str(e.block_number))),
         (t("tx_hash"), _tx(e.tx_hash)),
     ]
     if e.neutralised_block is not None:
-        fields.insert(9, (t("cert.neutral_at"), Cell(str(e.neutralised_block))))
+        fields.insert(10, (t("cert.neutral_at"), Cell(str(e.neutralised_block))))
     url = str(request.url_for("event_page", event_id=str(e.event_id)))
     return render(
         request,
@@ -635,7 +653,7 @@ def _event(request: Request, session: Session, event_id: str, printable: bool) -
         statement="cert.event_statement",
         fields=fields,
         provenance=None,
-        retirements=table(cols.RETIREMENTS, cert.retirements, lang),
+        retirements=table(cols.RETIREMENTS_PAIRED, cert.retirements, lang),
         neutral=e.neutralised,
         verify=_verify(session, request),
         online_url=url,

@@ -23,6 +23,7 @@ class Cursor:
     chain_id: int
     registry: str
     ledger: str
+    market: str | None
     deploy_block: int
     deploy_block_hash: str
     block_number: int
@@ -39,6 +40,7 @@ def load_cursor(conn: Connection) -> Cursor | None:
         chain_id=row["chain_id"],
         registry=row["registry_address"],
         ledger=row["ledger_address"],
+        market=row["market_address"],
         deploy_block=row["deploy_block"],
         deploy_block_hash=row["deploy_block_hash"],
         block_number=row["block_number"],
@@ -55,6 +57,7 @@ def init_cursor(conn: Connection, cursor: Cursor) -> None:
             chain_id=cursor.chain_id,
             registry_address=cursor.registry,
             ledger_address=cursor.ledger,
+            market_address=cursor.market,
             deploy_block=cursor.deploy_block,
             deploy_block_hash=cursor.deploy_block_hash,
             block_number=cursor.block_number,
@@ -120,6 +123,17 @@ def logs_after(conn: Connection, block_number: int) -> list[Any]:
         conn.execute(
             select(T_LOGS)
             .where(T_LOGS.c.block_number > block_number)
+            .order_by(T_LOGS.c.block_number, T_LOGS.c.tx_index, T_LOGS.c.log_index)
+        ).mappings()
+    )
+
+
+def logs_named(conn: Connection, contract: str, name: str) -> list[Any]:
+    """Return stored logs of one event of one contract, in chain order."""
+    return list(
+        conn.execute(
+            select(T_LOGS)
+            .where(T_LOGS.c.contract == contract, T_LOGS.c.name == name)
             .order_by(T_LOGS.c.block_number, T_LOGS.c.tx_index, T_LOGS.c.log_index)
         ).mappings()
     )

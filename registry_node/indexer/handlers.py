@@ -23,7 +23,7 @@ from carbon_chain.domain import (
 )
 from carbon_chain.events import DecodedEvent
 from registry_node.db import Base
-from registry_node.indexer.ops import Add, Insert, Op, Update, Upsert
+from registry_node.indexer.ops import Add, Assign, Insert, Op, Update, Upsert
 from registry_node.models import index as m
 
 ZERO = "0x" + "0" * 40
@@ -49,6 +49,16 @@ T_EVENTS = _table(m.CarbonEvent)
 T_RECOVERIES = _table(m.Recovery)
 T_STATUS = _table(m.StatusChange)
 T_SETTINGS = _table(m.ChainSetting)
+T_TRANSFERS = _table(m.Transfer)
+T_YEARS = _table(m.ComplianceYear)
+T_ELIGIBILITY = _table(m.ComplianceEligibility)
+T_ENTITIES = _table(m.CoveredEntity)
+T_USES = _table(m.ComplianceUse)
+T_IMPORTS = _table(m.CreditImport)
+T_REDEMPTIONS = _table(m.Redemption)
+
+# ComplianceUseStatus of CarbonMarket (types/MarketTypes.sol).
+USE_PENDING, USE_EXPORTED, USE_RELEASED = 1, 2, 3
 
 
 def hx(value: bytes) -> str:
@@ -91,24 +101,43 @@ def _batch_add(batch_id: int, column: str, delta: int) -> Add:
 # ---------------------------------------------------------------------- ledger: balances
 
 
-def transfer_single(ev: DecodedEvent, _t: int | None) -> list[Op]:
+def _transfer(ev: DecodedEvent, item: int, batch_id: int, value: int, t: int | None) -> Insert:
+    row = {
+        "tx_hash": hx(ev.tx_hash),
+        "log_index": ev.log_index,
+        "item": item,
+        "batch_id": batch_id,
+        "sender": ev.args["from"],
+        "recipient": ev.args["to"],
+        "amount": value,
+        "block_number": ev.block_number,
+        "block_time": t,
+    }
+    return Insert(T_TRANSFERS, row)
+
+
+def transfer_single(ev: DecodedEvent, block_time: int | None) -> list[Op]:
     a = ev.args
     ops: list[Op] = []
     if a["from"] != ZERO:
         ops.append(_balance(a["id"], a["from"], -a["value"]))
     if a["to"] != ZERO:
         ops.append(_balance(a["id"], a["to"], a["value"]))
+    if a["from"] != ZERO and a["to"] != ZERO:
+        ops.append(_transfer(ev, 0, a["id"], a["value"], block_time))
     return ops
 
 
-def transfer_batch(ev: DecodedEvent, _t: int | None) -> list[Op]:
+def transfer_batch(ev: DecodedEvent, block_time: int | None) -> list[Op]:
     a = ev.args
     ops: list[Op] = []
-    for batch_id, value in zip(a["ids"], a["values"], strict=True):
+    for item, (batch_id, value) in enumerate(zip(a["ids"], a["values"], strict=True)):
         if a["from"] != ZERO:
             ops.append(_balance(batch_id, a["from"], -value))
         if a["to"] != ZERO:
             ops.append(_balance(batch_id, a["to"], value))
+        if a["from"] != ZERO and a["to"] != ZERO:
+            ops.append(_transfer(ev, item, batch_id, value, block_time))
     return ops
 
 
@@ -419,6 +448,137 @@ def lock_released(ev: DecodedEvent, _t: int | None) -> list[Op]:
     return [Update(T_LOCKS, {"lock_id": a["lockId"]}, values, previous)]
 
 
+def market_connected(ev: DecodedEvent, _t: int | None) -> list[Op]:
+    # setMarket succeeds once (LedgerMarketAlreadySet), so an insert undoes exactly.
+    return [Insert(T_SETTINGS, {"key": "market", "value": ev.args["market"]})]
+
+
+# ---------------------------------------------------------------------- market: compliance
+
+
+def compliance_year_set(ev: DecodedEvent, _t: int | None) -> list[Op]:
+    t = ev.args["terms"]
+    values = {
+        "min_vintage": t["minVintage"],
+        "max_vintage": t["maxVintage"],
+        "cap_bps": t["capBps"],
+        "closes_at": t["closesAt"],
+        **_origin(ev),
+    }
+    return [Assign(T_YEARS, {"year": ev.args["year"]}, values)]
+
+
+def methodology_eligibility_set(ev: DecodedEvent, _t: int | None) -> list[Op]:
+    a = ev.args
+    key = {"year": a["year"], "methodology_id": a["methodologyId"]}
+    return [Assign(T_ELIGIBILITY, key, {"eligible": bool(a["eligible"]), **_origin(ev)})]
+
+
+def covered_entity_set(ev: DecodedEvent, _t: int | None) -> list[Op]:
+    a = ev.args
+    key = {"year": a["year"], "entity": a["entity"]}
+    values = {"verified_emissions": a["verifiedEmissions"], "cap": a["cap"], **_origin(ev)}
+    return [Assign(T_ENTITIES, key, values)]
+
+
+def compliance_use_requested(ev: DecodedEvent, block_time: int | None) -> list[Op]:
+    a = ev.args
+    row = {
+        "use_id": a["useId"],
+        "year": a["year"],
+        "entity": a["entity"],
+        "batch_id": a["batchId"],
+        "amount": a["amount"],
+        "lock_id": a["lockId"],
+        "status": USE_PENDING,
+        "requested_at": block_time,
+        "market_reference": None,
+        "cancellation_id": None,
+        "settled_at": None,
+        "settled_block_number": None,
+        "settled_tx_hash": None,
+        "release_reason": None,
+        **_origin(ev),
+    }
+    return [Insert(T_USES, row)]
+
+
+_UNSETTLED = {
+    "status": USE_PENDING,
+    "settled_at": None,
+    "settled_block_number": None,
+    "settled_tx_hash": None,
+}
+
+
+def _settled(ev: DecodedEvent, status: int, block_time: int | None) -> dict[str, Any]:
+    return {
+        "status": status,
+        "settled_at": block_time,
+        "settled_block_number": ev.block_number,
+        "settled_tx_hash": hx(ev.tx_hash),
+    }
+
+
+def compliance_use_exported(ev: DecodedEvent, block_time: int | None) -> list[Op]:
+    a = ev.args
+    values = {
+        **_settled(ev, USE_EXPORTED, block_time),
+        "cancellation_id": a["cancellationId"],
+        "market_reference": hx(a["marketReference"]),
+    }
+    previous = {**_UNSETTLED, "cancellation_id": None, "market_reference": None}
+    return [Update(T_USES, {"use_id": a["useId"]}, values, previous)]
+
+
+def compliance_use_released(ev: DecodedEvent, block_time: int | None) -> list[Op]:
+    a = ev.args
+    values = {**_settled(ev, USE_RELEASED, block_time), "release_reason": a["reason"]}
+    previous = {**_UNSETTLED, "release_reason": None}
+    return [Update(T_USES, {"use_id": a["useId"]}, values, previous)]
+
+
+# ---------------------------------------------------------------------- market: imports, points
+
+
+def credits_imported(ev: DecodedEvent, block_time: int | None) -> list[Op]:
+    a = ev.args
+    i = a["input"]
+    row = {
+        "import_id": a["importId"],
+        "batch_id": a["batchId"],
+        "partner": a["partner"],
+        "origin_serial_start": i["originSerialStart"],
+        "origin_serial_end": i["originSerialEnd"],
+        "project_id": i["projectId"],
+        "period_start": i["periodStart"],
+        "period_end": i["periodEnd"],
+        "vintage": i["vintage"],
+        "recipient": i["recipient"],
+        "evidence_hash": hx(i["evidenceHash"]),
+        "deadline": i["deadline"],
+        "digest": hx(a["digest"]),
+        "imported_at": block_time,
+        **_origin(ev),
+    }
+    return [Insert(T_IMPORTS, row)]
+
+
+def points_redeemed(ev: DecodedEvent, block_time: int | None) -> list[Op]:
+    a = ev.args
+    row = {
+        "redemption_id": a["redemptionId"],
+        "citizen": a["citizen"],
+        "batch_id": a["batchId"],
+        "amount": a["amount"],
+        "aggregator": a["aggregator"],
+        "incentive_reference": hx(a["incentiveReference"]),
+        "redeemed_at": block_time,
+        **_origin(ev),
+    }
+    return [Insert(T_REDEMPTIONS, row)]
+
+
 HANDLERS: dict[tuple[str, str], Handler] = {
     ("CarbonLedger", "TransferSingle"): transfer_single,
     ("CarbonLedger", "TransferBatch"): transfer_batch,
@@ -445,6 +605,22 @@ HANDLERS: dict[tuple[str, str], Handler] = {
     ("CarbonRegistry", "CarbonEventNeutralised"): event_neutralised,
     ("CarbonRegistry", "VerifierThresholdChanged"): threshold_changed,
     ("CarbonRegistry", "NoticePeriodChanged"): notice_changed,
+    ("CarbonLedger", "MarketConnected"): market_connected,
+    ("CarbonMarket", "ComplianceYearSet"): compliance_year_set,
+    ("CarbonMarket", "MethodologyEligibilitySet"): methodology_eligibility_set,
+    ("CarbonMarket", "CoveredEntitySet"): covered_entity_set,
+    ("CarbonMarket", "ComplianceUseRequested"): compliance_use_requested,
+    ("CarbonMarket", "ComplianceUseExported"): compliance_use_exported,
+    ("CarbonMarket", "ComplianceUseReleased"): compliance_use_released,
+    ("CarbonMarket", "CreditsImported"): credits_imported,
+    ("CarbonMarket", "PointsRedeemed"): points_redeemed,
+}
+
+# Events whose ops are `Assign`s, by the table they assign (for restoring rows on a reorg).
+ASSIGNED_BY: dict[str, tuple[str, str]] = {
+    T_YEARS.name: ("CarbonMarket", "ComplianceYearSet"),
+    T_ELIGIBILITY.name: ("CarbonMarket", "MethodologyEligibilitySet"),
+    T_ENTITIES.name: ("CarbonMarket", "CoveredEntitySet"),
 }
 
 

@@ -3,7 +3,9 @@
 Handlers are pure functions of one event, so the same code applies a chunk and, on a reorg,
 undoes the events being dropped: `Insert` ↔ delete by primary key, `Update` ↔ restore the
 `previous` values the event itself carries, `Add` ↔ subtract. Adds commute, so a chunk's adds
-are summed per row and written once (that is what makes bulk ingest fast).
+are summed per row and written once (that is what makes bulk ingest fast). `Assign` is for the
+market's settings events, which do not carry the values they replace: its undo is left to the
+scanner, which restores the row from the latest surviving event (`Scanner._restore`).
 """
 
 from __future__ import annotations
@@ -55,7 +57,17 @@ class Add:
     upsert: bool = False
 
 
-Op = Insert | Update | Upsert | Add
+@dataclass(frozen=True)
+class Assign:
+    """Set columns of the row with `key`, creating it if missing, from an event that does not
+    carry the values it replaces; undo restores the row from the latest earlier event."""
+
+    table: Table
+    key: dict[str, Any]
+    values: dict[str, Any]
+
+
+Op = Insert | Update | Upsert | Add | Assign
 
 
 class OpWriter:
@@ -71,7 +83,10 @@ class OpWriter:
         self._adds([op for op in ops if isinstance(op, Add)], sign=1)
 
     def undo(self, ops: Sequence[Op]) -> None:
-        """Revert ops that were applied (adds first, then the rest in reverse order)."""
+        """Revert ops that were applied (adds first, then the rest in reverse order).
+
+        `Assign` ops are skipped: the caller restores their rows from the surviving history.
+        """
         self._adds([op for op in ops if isinstance(op, Add)], sign=-1)
         inverse: list[Op | _Delete] = []
         for op in reversed([op for op in ops if not isinstance(op, Add)]):
@@ -82,6 +97,10 @@ class OpWriter:
             elif isinstance(op, Upsert):
                 inverse.append(Upsert(op.table, op.key, op.previous, op.values))
         self._ordered(inverse)
+
+    def delete(self, table: Table, key: dict[str, Any]) -> None:
+        """Delete the row with primary key `key` (an assigned row with no history left)."""
+        self._ordered([_Delete(table, key)])
 
     # ------------------------------------------------------------------ internals
 
@@ -116,7 +135,7 @@ class OpWriter:
                 for op in run
             ]
             self.conn.execute(stmt, params)
-        elif isinstance(first, Upsert):
+        elif isinstance(first, Upsert | Assign):
             for op in run:
                 self._upsert(table, {**op.key, **op.values}, list(op.key), list(op.values))
 
@@ -194,4 +213,6 @@ def _signature(op: Any) -> tuple[Any, ...]:
         return ("delete", op.table.name, tuple(op.key))
     if isinstance(op, Update):
         return ("update", op.table.name, tuple(op.key), tuple(op.values))
+    if isinstance(op, Assign):
+        return ("assign", op.table.name, tuple(op.key), tuple(op.values))
     return ("upsert", op.table.name, tuple(op.key), tuple(op.values))

@@ -23,13 +23,14 @@ from sqlalchemy.exc import OperationalError
 from web3 import Web3
 from web3.exceptions import Web3Exception
 
-from carbon_chain.events import DecodedEvent, EventCodec, fetch_logs
+from carbon_chain.events import DecodedEvent, fetch_logs
 from carbon_chain.manifest import Deployment
 from registry_node.config import Settings
 from registry_node.errors import IndexerHalted
 from registry_node.indexer import cursor as cur
-from registry_node.indexer.handlers import hx, json_args, ops_for
-from registry_node.indexer.ops import Op, OpWriter
+from registry_node.indexer.codec import NodeEventCodec
+from registry_node.indexer.handlers import ASSIGNED_BY, hx, json_args, ops_for
+from registry_node.indexer.ops import Assign, Op, OpWriter
 from registry_node.metrics import NodeMetrics
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,8 @@ class Scanner:
         self.deployment = deployment
         self.settings = settings
         self.metrics = metrics or NodeMetrics()
-        self.codec = EventCodec(deployment.registry, deployment.ledger)
-        self.addresses = [deployment.registry, deployment.ledger]
+        self.codec = NodeEventCodec(deployment.registry, deployment.ledger, deployment.market)
+        self.addresses = [deployment.registry, deployment.ledger, deployment.market]
         self.fail_hook = fail_hook  # tests: raise inside a chunk to simulate a crash
         self.head: int | None = None
 
@@ -150,12 +151,14 @@ class Scanner:
     def _apply_chunk(self, first: int, last: int, logs: list[Any]) -> int:
         events = [ev for ev in (self.codec.decode(raw) for raw in logs) if ev is not None]
         events.sort(key=lambda ev: ev.position)
-        end_hash = self._hash_of(last)
+        end = self.w3.eth.get_block(last)
+        # The chunk end's time too: the index's chain time (points expiry) is the cursor's.
+        end_hash, end_time = hx(end["hash"]), int(end["timestamp"])
         headers = self._headers({ev.block_number for ev in events})
         for ev in events:
             if headers[ev.block_number][0] != hx(ev.block_hash):
                 raise ChainMoved(f"block {ev.block_number} changed while reading logs")
-        blocks = {**headers, last: (end_hash, headers.get(last, (end_hash, None))[1])}
+        blocks = {**headers, last: (end_hash, end_time)}
         chain_id = self.deployment.chain_id
         with self.engine.begin() as conn:
             done = cur.existing_log_keys(conn, chain_id, first, last)
@@ -222,8 +225,10 @@ class Scanner:
             ev = self.codec.decode(_stored_log(row))
             if ev is not None:
                 ops.extend(ops_for(ev, None))
-        OpWriter(conn).undo(ops)
+        writer = OpWriter(conn)
+        writer.undo(ops)
         cur.drop_after(conn, ancestor)
+        self._restore(conn, writer, [op for op in ops if isinstance(op, Assign)])
         ancestor_hash = self._hash_of(ancestor) if ancestor >= 0 else ""
         cur.move_cursor(conn, ancestor, ancestor_hash)
         self.metrics.reorgs.inc()
@@ -233,6 +238,31 @@ class Scanner:
             position.block_number,
             ancestor,
         )
+
+    def _restore(self, conn: Connection, writer: OpWriter, undone: list[Assign]) -> None:
+        """Give rows assigned by dropped events the values of the latest surviving event.
+
+        Settings events of the market (a compliance year's terms, an eligibility, a covered
+        entity's emissions) do not carry the values they replace; the stored logs at or below
+        the common ancestor do. A row whose history is gone entirely is deleted.
+        """
+        targets = {(op.table.name, tuple(sorted(op.key.items()))): op for op in undone}
+        for (table_name, key), op in targets.items():
+            contract, name = ASSIGNED_BY[table_name]
+            latest: Assign | None = None
+            for row in cur.logs_named(conn, contract, name):
+                ev = self.codec.decode(_stored_log(row))
+                for candidate in ops_for(ev, None) if ev is not None else []:
+                    if (
+                        isinstance(candidate, Assign)
+                        and candidate.table.name == table_name
+                        and tuple(sorted(candidate.key.items())) == key
+                    ):
+                        latest = candidate
+            if latest is None:
+                writer.delete(op.table, op.key)
+            else:
+                writer.apply([latest])
 
     # ------------------------------------------------------------------ chain identity
 
@@ -262,6 +292,7 @@ class Scanner:
                 chain_id=d.chain_id,
                 registry=d.registry,
                 ledger=d.ledger,
+                market=d.market,
                 deploy_block=d.deploy_block,
                 deploy_block_hash=d.deploy_block_hash.lower(),
                 block_number=d.deploy_block - 1,
@@ -270,8 +301,19 @@ class Scanner:
             )
             cur.init_cursor(conn, found)
             return found
-        mine = (d.chain_id, d.registry, d.ledger, d.deploy_block_hash.lower())
-        theirs = (found.chain_id, found.registry, found.ledger, found.deploy_block_hash)
+        mine = (d.chain_id, d.registry, d.ledger, d.market, d.deploy_block_hash.lower())
+        theirs = (
+            found.chain_id,
+            found.registry,
+            found.ledger,
+            found.market,
+            found.deploy_block_hash,
+        )
+        if found.market is None:
+            raise IndexerHalted(
+                "the index was built before the node indexed the CarbonMarket; rebuild it "
+                "(registry-node rebuild-index) so the market's logs are read from the start"
+            )
         if mine != theirs:
             raise IndexerHalted(
                 f"the index belongs to deployment {theirs}, not {mine}; use another database"

@@ -1,18 +1,12 @@
-"""Tables of the node. Index tables live in `index`; the signing half adds its own module.
+"""Tables of the node: the index (`index`), the signing service's and the reference preimages.
 
 Import this package (not the modules) so `Base.metadata` knows every table.
 """
 
 from __future__ import annotations
 
-import importlib
-
 from registry_node.models import index as index
+from registry_node.reference import models as reference_models
+from registry_node.tx import models as tx_models
 
-# The signing service's tables (registry_node/tx/models.py, owned by the tx half) join the
-# metadata when present, so Alembic and tests see every table.
-try:
-    importlib.import_module("registry_node.tx.models")
-except ModuleNotFoundError as exc:  # pragma: no cover - depends on the other half's progress
-    if exc.name not in ("registry_node.tx", "registry_node.tx.models"):
-        raise
+__all__ = ["index", "reference_models", "tx_models"]

@@ -26,6 +26,9 @@ class IndexCursor(Base):
     chain_id: Mapped[int] = mapped_column(BigInteger)
     registry_address: Mapped[str] = mapped_column(ADDRESS)
     ledger_address: Mapped[str] = mapped_column(ADDRESS)
+    market_address: Mapped[str | None] = mapped_column(
+        ADDRESS, doc="CarbonMarket address; null in an index made before the market (rebuild)"
+    )
     deploy_block: Mapped[int] = mapped_column(BigInteger)
     deploy_block_hash: Mapped[str] = mapped_column(HASH)
     block_number: Mapped[int] = mapped_column(BigInteger)
@@ -298,18 +301,23 @@ class ComplianceEligibility(Base):
     methodology_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     eligible: Mapped[bool] = mapped_column(Boolean)
     block_number: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(HASH)
 
 
 class CoveredEntity(Base):
-    """A covered entity's verified emissions, cap and use in a compliance year (grams)."""
+    """A covered entity's verified emissions and cap in a compliance year (grams).
+
+    Its use is not stored: it is the sum of its PENDING and EXPORTED compliance uses, so a
+    release (whose event does not repeat the amount) needs no read in the indexer's handlers.
+    """
 
     __tablename__ = "covered_entities"
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     entity: Mapped[str] = mapped_column(ADDRESS, primary_key=True)
     verified_emissions: Mapped[int] = mapped_column(Uint256)
     cap: Mapped[int] = mapped_column(Uint256)
-    used: Mapped[int] = mapped_column(Uint256, doc="pending + exported; released uses give back")
     block_number: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(HASH)
 
 
 class ComplianceUse(Base):
@@ -322,13 +330,13 @@ class ComplianceUse(Base):
     batch_id: Mapped[int] = mapped_column(BigInteger)
     amount: Mapped[int] = mapped_column(Uint256)
     lock_id: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[int] = mapped_column(
-        Integer, doc="1 PENDING 2 EXPORTED 3 RELEASED"
-    )
+    status: Mapped[int] = mapped_column(Integer, doc="1 PENDING 2 EXPORTED 3 RELEASED")
     requested_at: Mapped[int | None] = mapped_column(BigInteger, doc="block time of the request")
     market_reference: Mapped[str | None] = mapped_column(HASH)
     cancellation_id: Mapped[int | None] = mapped_column(Uint256)
     settled_at: Mapped[int | None] = mapped_column(BigInteger, doc="block time of export/release")
+    settled_block_number: Mapped[int | None] = mapped_column(BigInteger)
+    settled_tx_hash: Mapped[str | None] = mapped_column(HASH)
     release_reason: Mapped[str | None] = mapped_column(Text)
     block_number: Mapped[int] = mapped_column(BigInteger)
     tx_hash: Mapped[str] = mapped_column(HASH)
@@ -371,6 +379,27 @@ class Redemption(Base):
     tx_hash: Mapped[str] = mapped_column(HASH)
 
 
+class Transfer(Base):
+    """A move of credits between two accounts (mints and burns are issuance, claims, cancels)."""
+
+    __tablename__ = "transfers"
+    __table_args__ = (
+        Index("ix_transfers_sender", "sender", "block_number"),
+        Index("ix_transfers_recipient", "recipient", "block_number"),
+    )
+    tx_hash: Mapped[str] = mapped_column(HASH, primary_key=True)
+    log_index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    item: Mapped[int] = mapped_column(
+        Integer, primary_key=True, autoincrement=False, doc="position in a TransferBatch"
+    )
+    batch_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    sender: Mapped[str] = mapped_column(ADDRESS)
+    recipient: Mapped[str] = mapped_column(ADDRESS)
+    amount: Mapped[int] = mapped_column(Uint256)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    block_time: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class ChainSetting(Base):
     """Contract-wide settings seen in events: aggregator, buffer account, paused, threshold."""
 
@@ -405,6 +434,7 @@ INDEX_TABLES: tuple[Table, ...] = tuple(
         ComplianceUse,
         CreditImport,
         Redemption,
+        Transfer,
     )
 )
 """Every table the indexer owns (a rebuild empties exactly these)."""

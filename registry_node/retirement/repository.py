@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
@@ -54,6 +54,19 @@ def certificate(
         .where(Retirement.certificate_id == certificate_id)
     )
     return session.execute(stmt).first()
+
+
+def provenance(session: Session, batch_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Return batch id -> (project id, project region) for the given batches."""
+    wanted = sorted(set(batch_ids))
+    if not wanted:
+        return {}
+    stmt = (
+        select(Batch.batch_id, Project.project_id, Project.region)
+        .join(Project, Project.project_id == Batch.project_id)
+        .where(Batch.batch_id.in_(wanted))
+    )
+    return {b: (p, r) for b, p, r in session.execute(stmt).all()}
 
 
 def get_cancellation(session: Session, cancellation_id: int) -> Cancellation | None:

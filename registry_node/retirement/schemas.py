@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from registry_node.common.types import Amount
+from registry_node.reference.schemas import CaseOut
 
 
 class RetirementOut(BaseModel):
@@ -24,6 +25,14 @@ class RetirementOut(BaseModel):
     retired_at: int | None = Field(description="Block timestamp (unix seconds)")
     block_number: int = Field(description="Block of retirement")
     tx_hash: str = Field(description="Retirement transaction")
+    project_id: int | None = Field(
+        default=None, description="Project the credits came from (null if not indexed)"
+    )
+    project_region: int | None = Field(default=None, description="GB/T 2260 region of that project")
+    paired_assistance: bool | None = Field(
+        default=None,
+        description="The project lies in a paired-assistance (对口帮扶) region of this node's list",
+    )
 
 
 class CertificateOut(BaseModel):
@@ -37,6 +46,16 @@ class CertificateOut(BaseModel):
     methodology_version: int = Field(description="Methodology version")
     sector: str = Field(description="Sector of the methodology")
     project_region: int = Field(description="Region of the project")
+    project_region_name: str | None = Field(
+        default=None, description="Name of the project's region when known (Chinese)"
+    )
+    paired_assistance: bool = Field(
+        default=False, description="The project lies in a paired-assistance (对口帮扶) region"
+    )
+    case: CaseOut | None = Field(
+        default=None,
+        description="ECOLOGICAL_COMPENSATION only: the court case (verified text or bare hash)",
+    )
 
 
 class CancellationOut(BaseModel):

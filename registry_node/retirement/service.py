@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from registry_node.common.enums import CancellationKind, RetirementPurpose, name_of, parse_name
@@ -9,6 +11,8 @@ from registry_node.common.pagination import Page, PageParams
 from registry_node.common.types import Amount
 from registry_node.errors import NotFound
 from registry_node.models.index import Cancellation, Retirement
+from registry_node.plan.regions import is_paired, paired_regions, region_name
+from registry_node.reference import service as references
 from registry_node.retirement import repository
 from registry_node.retirement.schemas import CancellationOut, CertificateOut, RetirementOut
 
@@ -33,6 +37,21 @@ def to_out(row: Retirement) -> RetirementOut:
     )
 
 
+def outs(session: Session, rows: Sequence[Retirement]) -> list[RetirementOut]:
+    """Build response models with each retirement's project and paired-assistance flag."""
+    origin = repository.provenance(session, (r.batch_id for r in rows))
+    regions = paired_regions()
+    out: list[RetirementOut] = []
+    for row in rows:
+        item = to_out(row)
+        found = origin.get(row.batch_id)
+        if found is not None:
+            item.project_id, item.project_region = found
+            item.paired_assistance = is_paired(found[1], regions)
+        out.append(item)
+    return out
+
+
 def get(session: Session, certificate_id: int) -> RetirementOut:
     """Return one retirement.
 
@@ -42,7 +61,7 @@ def get(session: Session, certificate_id: int) -> RetirementOut:
     row = repository.get(session, certificate_id)
     if row is None:
         raise NotFound(f"certificate {certificate_id} not found", field="certificate_id")
-    return to_out(row)
+    return outs(session, [row])[0]
 
 
 def search(
@@ -69,7 +88,7 @@ def search(
         event_id=event_id,
         batch_id=batch_id,
     )
-    return Page[RetirementOut].build([to_out(r) for r in rows], page)
+    return Page[RetirementOut].build(outs(session, rows), page)
 
 
 def certificate(session: Session, certificate_id: int) -> CertificateOut:
@@ -82,8 +101,12 @@ def certificate(session: Session, certificate_id: int) -> CertificateOut:
     if row is None:
         raise NotFound(f"certificate {certificate_id} not found", field="certificate_id")
     retirement, batch, project, methodology = row
+    case = None
+    if retirement.purpose == RetirementPurpose.ECOLOGICAL_COMPENSATION:
+        ref = retirement.reference_hash.lower()
+        case = references.cases(session, [ref])[ref]
     return CertificateOut(
-        retirement=to_out(retirement),
+        retirement=outs(session, [retirement])[0],
         project_id=project.project_id,
         report_id=batch.report_id,
         vintage=batch.vintage,
@@ -91,6 +114,9 @@ def certificate(session: Session, certificate_id: int) -> CertificateOut:
         methodology_version=methodology.version,
         sector=methodology.sector,
         project_region=project.region,
+        project_region_name=region_name(project.region),
+        paired_assistance=is_paired(project.region),
+        case=case,
     )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from carbon_chain.manifest import Deployment
 from carbon_chain.signer import SignerError
 from registry_node.config import Settings
+from registry_node.partner.service import import_preparer
 from registry_node.tx.keys import KeyRing
 from registry_node.tx.rpc import RpcClient
 from registry_node.tx.service import SigningService
@@ -49,8 +50,9 @@ def build_service(
     deployment = Deployment.load(settings.manifest_path)
     if keyring is None:
         keyring = KeyRing.load(
-            settings, deployment.chain_id, deployment.registry, deployment.ledger
+            settings, deployment.chain_id, deployment.registry, deployment.ledger, deployment.market
         )
     service = SigningService(settings, sessions, make_rpc(settings), keyring, deployment)
+    service.preparers["import_credits"] = import_preparer(service)
     service.start()
     return service

@@ -163,8 +163,18 @@ class KeyRing:
         return f"KeyRing({sorted(self._keys)})"
 
     @classmethod
-    def load(cls, settings: Settings, chain_id: int, registry: str, ledger: str) -> KeyRing:
+    def load(
+        cls,
+        settings: Settings,
+        chain_id: int,
+        registry: str,
+        ledger: str,
+        market: str | None = None,
+    ) -> KeyRing:
         """Load and guard every key in `settings.signing_keys`.
+
+        Args:
+            market: the CarbonMarket's address; without it, no key may sign market operations.
 
         Raises:
             SignerError: any key fails to load; the node must not start.
@@ -172,7 +182,8 @@ class KeyRing:
         keys: dict[str, SigningKey] = {}
         for name, spec in sorted(settings.signing_keys.items()):
             inner = load_signer(name, spec, settings)
-            guard = GuardedSigner(inner, chain_id, role_allowlist(spec.role, registry, ledger))
+            allowlist = role_allowlist(spec.role, registry, ledger, market)
+            guard = GuardedSigner(inner, chain_id, allowlist)
             keys[name] = SigningKey(name, spec.role, guard)
             log.info("signing key %s (%s) loaded: %s", name, spec.role, guard.address)
         return cls(keys)

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, cast
 from eth_abi.abi import encode
 from eth_typing import ABIFunction
 from eth_utils.abi import function_abi_to_4byte_selector
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 from carbon_chain.abi import load_abi
 from carbon_chain.domain import (
@@ -29,8 +29,12 @@ from carbon_chain.domain import (
 from registry_node.common.types import Address, Hash32
 from registry_node.tx.settings import Role
 
-Contract = Literal["registry", "ledger"]
-CONTRACT_NAMES: dict[Contract, str] = {"registry": "CarbonRegistry", "ledger": "CarbonLedger"}
+Contract = Literal["registry", "ledger", "market"]
+CONTRACT_NAMES: dict[Contract, str] = {
+    "registry": "CarbonRegistry",
+    "ledger": "CarbonLedger",
+    "market": "CarbonMarket",
+}
 
 UINT64_MAX = 2**64 - 1
 # Amounts are whole grams; the ledger stores them as uint64 (docs/spec.md).
@@ -355,6 +359,189 @@ class Recover(OpRequest):
         return [self.lost, self.replacement, list(self.batch_ids)]
 
 
+ComplianceYearNumber = Annotated[int, Field(ge=2000, le=2200, description="Compliance year")]
+# CarbonMarket.MAX_CAP_BPS
+MAX_CAP_BPS = 5000
+MAX_SWEEP_HOLDERS = 200
+
+
+class SetComplianceYear(OpRequest):
+    """Set a Hubei compliance year's eligible vintages, cap share and closing time."""
+
+    year: ComplianceYearNumber
+    min_vintage: int = Field(ge=2000, le=2200, description="First eligible vintage")
+    max_vintage: int = Field(ge=2000, le=2200, description="Last eligible vintage (<= year)")
+    cap_bps: int = Field(
+        ge=1, le=MAX_CAP_BPS, description="Share of verified emissions an entity may offset (bps)"
+    )
+    closes_at: Timestamp = Field(description="Compliance use is requested before this time")
+
+    def args(self, sender: str) -> list[Any]:
+        return [self.year, (self.min_vintage, self.max_vintage, self.cap_bps, self.closes_at)]
+
+
+class SetMethodologyEligibility(OpRequest):
+    """Make a PROJECT methodology eligible (or not) for a compliance year."""
+
+    year: ComplianceYearNumber
+    methodology_id: ChainId
+    eligible: bool = Field(description="true to accept its credits, false to withdraw")
+
+    def args(self, sender: str) -> list[Any]:
+        return [self.year, self.methodology_id, self.eligible]
+
+
+class SetCoveredEntity(OpRequest):
+    """Record a covered entity's verified emissions for a year; its cap follows."""
+
+    year: ComplianceYearNumber
+    entity: Address = Field(description="The covered entity's ENTERPRISE account")
+    verified_emissions: Grams = Field(description="Verified emissions of the year, grams CO2e")
+
+    def args(self, sender: str) -> list[Any]:
+        return [self.year, self.entity, self.verified_emissions]
+
+
+class UseForCompliance(OpRequest):
+    """Lock the signing key's eligible credits for compliance use, within its cap."""
+
+    year: ComplianceYearNumber
+    batch_id: ChainId
+    amount: Grams
+
+    def args(self, sender: str) -> list[Any]:
+        return [self.year, self.batch_id, self.amount]
+
+
+class ConfirmComplianceUse(OpRequest):
+    """Confirm a pending compliance use with the market's reference: its credits are cancelled."""
+
+    use_id: ChainId
+    market_reference: Hash32 = Field(
+        description="Hash of the Hubei market's record of the surrender (non-zero)"
+    )
+
+    def args(self, sender: str) -> list[Any]:
+        return [self.use_id, _b32(self.market_reference)]
+
+
+class ReleaseComplianceUse(OpRequest):
+    """Return a pending compliance use's credits to the entity and its grams to its cap."""
+
+    use_id: ChainId
+    reason: Reason
+
+    def args(self, sender: str) -> list[Any]:
+        return [self.use_id, self.reason]
+
+
+class ImportCredits(OpRequest):
+    """Import credits a partner platform attested (EIP-712 CreditImport) it cancelled for us."""
+
+    partner: Address = Field(description="The partner's PARTNER_REGISTRY account, which signed")
+    origin_serial_start: int = Field(
+        ge=1, lt=2**256, description="First origin serial at the partner (one serial per gram)"
+    )
+    origin_serial_end: int = Field(
+        ge=2, lt=2**256, description="End (exclusive) of the origin serials"
+    )
+    project_id: ChainId = Field(description="The project as registered here (项目互认)")
+    period_start: int = Field(ge=0, le=UINT64_MAX, description="Monitoring period start (unix)")
+    period_end: int = Field(ge=1, le=UINT64_MAX, description="Monitoring period end (unix)")
+    vintage: int = Field(ge=2000, le=2200)
+    recipient: Address = Field(description="The carbon account here that receives the batch")
+    evidence_hash: Hash32 = Field(
+        description="sha256 of the partner's cancellation record and verification report"
+    )
+    deadline: int = Field(ge=1, le=UINT64_MAX, description="The attestation is void after this")
+    attestation: Signature65 = Field(description="The partner's EIP-712 signature of the above")
+    # Found by the node in its index (checked against the chain), never sent by the caller.
+    _previous_start: int = PrivateAttr(default=0)
+
+    def input_tuple(self) -> tuple[Any, ...]:
+        """Return the ABI tuple of `ImportInput`."""
+        return (
+            self.partner,
+            self.origin_serial_start,
+            self.origin_serial_end,
+            self.project_id,
+            self.period_start,
+            self.period_end,
+            self.vintage,
+            self.recipient,
+            _b32(self.evidence_hash),
+            self.deadline,
+        )
+
+    def with_hint(self, previous_start: int) -> ImportCredits:
+        """Return a copy carrying the `previousStart` hint the contract checks."""
+        copy = self.model_copy()
+        copy._previous_start = previous_start
+        return copy
+
+    def args(self, sender: str) -> list[Any]:
+        signature = bytes.fromhex(self.attestation[2:])
+        return [self.input_tuple(), signature, self._previous_start]
+
+
+class CancelExpired(OpRequest):
+    """Cancel the whole balance of each listed holder of an expired points batch."""
+
+    batch_id: ChainId
+    holders: list[Address] = Field(
+        min_length=1, max_length=MAX_SWEEP_HOLDERS, description="Holders to sweep (at most 200)"
+    )
+
+    def args(self, sender: str) -> list[Any]:
+        return [self.batch_id, list(self.holders)]
+
+
+class LockForExport(OpRequest):
+    """Lock the signing key's credits in ledger custody for export to another platform."""
+
+    batch_id: ChainId
+    amount: Grams
+    destination_hash: Hash32 = Field(
+        description="Hash naming the destination (e.g. keccak256 of the partner's account id)"
+    )
+
+    def args(self, sender: str) -> list[Any]:
+        return [self.batch_id, self.amount, _b32(self.destination_hash)]
+
+
+class ConfirmExport(OpRequest):
+    """Confirm an export with the destination's reference: the locked credits are cancelled."""
+
+    lock_id: ChainId
+    reference_hash: Hash32 = Field(description="Hash of the destination's record of the credits")
+
+    def args(self, sender: str) -> list[Any]:
+        return [self.lock_id, _b32(self.reference_hash)]
+
+
+class ReleaseLock(OpRequest):
+    """Return locked credits (an export that did not happen) to their holder."""
+
+    lock_id: ChainId
+    reason: Reason
+
+    def args(self, sender: str) -> list[Any]:
+        return [self.lock_id, self.reason]
+
+
+class RedeemPoints(OpRequest):
+    """Redeem the signing key's personal points for an incentive (the aggregator receives them)."""
+
+    batch_id: ChainId
+    amount: Grams
+    incentive_reference: Hash32 = Field(
+        description="Hash of the incentive's off-chain reference (coupon, order); non-zero"
+    )
+
+    def args(self, sender: str) -> list[Any]:
+        return [self.batch_id, self.amount, _b32(self.incentive_reference)]
+
+
 @dataclass(frozen=True)
 class Operation:
     """One signable operation: its request model and the single function it calls."""
@@ -391,13 +578,41 @@ OPERATIONS: dict[str, Operation] = {
         Operation("freeze", Freeze, "ledger", "setAccountStatus"),
         Operation("unfreeze", Unfreeze, "ledger", "setAccountStatus"),
         Operation("recover", Recover, "ledger", "recoverAccount"),
+        Operation("cancel_expired", CancelExpired, "ledger", "cancelExpired"),
+        Operation("set_compliance_year", SetComplianceYear, "market", "setComplianceYear"),
+        Operation(
+            "set_methodology_eligibility",
+            SetMethodologyEligibility,
+            "market",
+            "setMethodologyEligibility",
+        ),
+        Operation("set_covered_entity", SetCoveredEntity, "market", "setCoveredEntity"),
+        Operation("use_for_compliance", UseForCompliance, "market", "useForCompliance"),
+        Operation("confirm_compliance_use", ConfirmComplianceUse, "market", "confirmComplianceUse"),
+        Operation("release_compliance_use", ReleaseComplianceUse, "market", "releaseComplianceUse"),
+        Operation("import_credits", ImportCredits, "market", "importCredits"),
+        Operation("redeem_points", RedeemPoints, "market", "redeemPoints"),
+        Operation("lock_for_export", LockForExport, "ledger", "lockForExport"),
+        Operation("confirm_export", ConfirmExport, "ledger", "confirmExport"),
+        Operation("release_lock", ReleaseLock, "ledger", "releaseLock"),
     )
 }
 
 # `relay` is not a signing operation: it lets a token use POST /v1/tx/raw.
 RELAY = "relay"
 
-_HOLDER = frozenset({"transfer", "retire", "retire_for_event", "claim"})
+# Holders also use credits for compliance (enterprises) and redeem points (citizens).
+_HOLDER = frozenset(
+    {
+        "transfer",
+        "retire",
+        "retire_for_event",
+        "claim",
+        "use_for_compliance",
+        "redeem_points",
+        "lock_for_export",
+    }
+)
 _REGISTRAR = frozenset(
     {
         "register_account",
@@ -409,7 +624,24 @@ _REGISTRAR = frozenset(
         "recover",
     }
 )
-_ISSUER = frozenset({"reject_report", "issue", "issue_distribution", "cancel", "cancel_unclaimed"})
+_ISSUER = frozenset(
+    {
+        "reject_report",
+        "issue",
+        "issue_distribution",
+        "cancel",
+        "cancel_unclaimed",
+        "cancel_expired",
+        "set_compliance_year",
+        "set_methodology_eligibility",
+        "set_covered_entity",
+        "confirm_compliance_use",
+        "release_compliance_use",
+        "import_credits",
+        "confirm_export",
+        "release_lock",
+    }
+)
 
 # Which operations a key of each role may sign (mirrors docs/spec.md §3, "who may call").
 ROLE_OPS: Mapping[Role, frozenset[str]] = {
@@ -458,12 +690,20 @@ _SIGNATURES: dict[Contract, dict[str, tuple[bytes, list[str]]]] = {
 }
 
 
-def role_allowlist(role: Role, registry: str, ledger: str) -> frozenset[tuple[str, bytes]]:
-    """Return the (contract address, selector) pairs a key of `role` may sign."""
+def role_allowlist(
+    role: Role, registry: str, ledger: str, market: str | None = None
+) -> frozenset[tuple[str, bytes]]:
+    """Return the (contract address, selector) pairs a key of `role` may sign.
+
+    Without a market address (an older manifest) the market's operations are left out.
+    """
     addresses: dict[Contract, str] = {"registry": registry, "ledger": ledger}
+    if market is not None:
+        addresses["market"] = market
     selectors = {c: function_selectors(c) for c in addresses}
     return frozenset(
         (addresses[op.contract], selectors[op.contract][op.function])
         for name in ROLE_OPS[role]
         for op in (OPERATIONS[name],)
+        if op.contract in addresses
     )

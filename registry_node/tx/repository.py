@@ -189,6 +189,15 @@ def take_over_stale(session: Session, request_id: str, seen_updated_at: int, now
     return bool(getattr(result, "rowcount", 0))
 
 
+def delete_unsigned_request(session: Session, request_id: str) -> None:
+    """Forget a request only while it is `received` (no signed transaction stored)."""
+    session.execute(
+        delete(SigningRequest).where(
+            SigningRequest.id == request_id, SigningRequest.state == "received"
+        )
+    )
+
+
 def delete_request(session: Session, request_id: str) -> None:
     """Forget a request that never got a nonce (so a client retry runs it afresh)."""
     session.execute(delete(SigningRequest).where(SigningRequest.id == request_id))

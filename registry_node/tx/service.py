@@ -19,18 +19,19 @@ from typing import Any
 
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from web3 import Web3
 from web3.contract import Contract
 
 from carbon_chain.abi import load_abi
 from carbon_chain.chain import ErrorDecoder
-from carbon_chain.events import EventCodec
 from carbon_chain.manifest import Deployment
 from carbon_chain.signer import SignerError, decode_signed_transaction
 from registry_node.config import Settings
 from registry_node.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
+from registry_node.indexer.codec import NodeEventCodec
 from registry_node.tx import repository as repo
 from registry_node.tx.auth import Principal
 from registry_node.tx.keys import KeyRing, SignerRefused, SigningKey
@@ -172,20 +173,28 @@ class SigningService:
             "ledger": w3.eth.contract(
                 address=to_checksum_address(deployment.ledger), abi=load_abi("CarbonLedger")
             ),
+            "market": w3.eth.contract(
+                address=to_checksum_address(deployment.market), abi=load_abi("CarbonMarket")
+            ),
         }
         self._by_address = {c.address: name for name, c in self._contracts.items()}
         self._selectors = {
             name: {sel: fn for fn, sel in function_selectors(name).items()}
             for name in self._contracts
         }
-        self.decoder = ErrorDecoder([load_abi("CarbonRegistry"), load_abi("CarbonLedger")])
-        self.events = EventCodec(deployment.registry, deployment.ledger)
+        self.decoder = ErrorDecoder([load_abi(name) for name in CONTRACT_NAMES.values()])
+        self.events = NodeEventCodec(deployment.registry, deployment.ledger, deployment.market)
+        # Per-operation checks and additions before encoding (e.g. the import hint).
+        self.preparers: dict[str, Callable[[OpRequest], OpRequest]] = {}
         self.nonces = NonceManager(sessions, rpc, self.chain_id)
         self.fees = FeeOracle(rpc, settings.tx_fee_cache_seconds)
         self.watcher = ReceiptWatcher(rpc)
         self._chain_checked = False
         self._dirty: set[str] = set()
         self._dirty_lock = threading.Lock()
+        # `received` requests this process gave up on after a database error (nothing signed):
+        # a retry with their key runs them at once instead of waiting tx_stale_seconds.
+        self._abandoned: set[str] = set()
 
     # ------------------------------------------------------------------ life cycle
     def start(self) -> None:
@@ -265,14 +274,41 @@ class SigningService:
         if key is None:  # checked by the endpoint; kept for safety
             raise Forbidden("this token's signing key is not configured on this node")
         self._check_chain()
-        calldata = self.encode(op, request, key.address)
         digest = _digest(op.name, request.model_dump(mode="json"))
+        prepare = self.preparers.get(op.name)
+        if prepare is not None:
+            request = prepare(request)
+        calldata = self.encode(op, request, key.address)
         record, fresh = self._open_record(
             principal, idempotency_key, digest, op, key, calldata, self.address_of(op.contract)
         )
         if not fresh:
             return self._resume(record, digest, key)
-        return self._execute(record, key)
+        return self._execute_or_release(record, key)
+
+    def _execute_or_release(self, record: SigningRequest, key: SigningKey) -> Answer:
+        """Run `_execute`; a database error before signing frees the request for a retry."""
+        try:
+            return self._execute(record, key)
+        except (OperationalError, PoolTimeout):
+            # In memory `received`: this run stored no signed transaction (if the signing
+            # commit reached the database after all, the row says `signed` and the conditional
+            # delete leaves it, so a retry re-sends those bytes).
+            if record.state == "received":
+                self._release(record.id)
+            raise
+
+    def _abandon(self, request_id: str) -> None:
+        with self._dirty_lock:
+            self._abandoned.add(request_id)
+
+    def _release(self, request_id: str) -> None:
+        """Forget an unsigned request or, with the database still away, mark it abandoned."""
+        try:
+            with repo.write(self.sessions) as session:
+                repo.delete_unsigned_request(session, request_id)
+        except (OperationalError, PoolTimeout):
+            self._abandon(request_id)
 
     def _open_record(
         self,
@@ -305,6 +341,9 @@ class SigningService:
             with repo.write(self.sessions) as session:
                 session.add(record)
             return record, True
+        except (OperationalError, PoolTimeout):
+            self._abandon(record.id)  # the insert may have committed with its answer lost
+            raise
         except IntegrityError:
             with self.sessions() as session:
                 existing = repo.request_by_idempotency(session, principal.token_id, idempotency_key)
@@ -320,7 +359,9 @@ class SigningService:
             )
         if record.state == "received":
             now = self._now()
-            if now - record.updated_at < self.settings.tx_stale_seconds:
+            with self._dirty_lock:
+                abandoned = record.id in self._abandoned
+            if not abandoned and now - record.updated_at < self.settings.tx_stale_seconds:
                 raise InProgress(
                     "a request with this Idempotency-Key is in progress; retry later",
                     request_id=record.id,
@@ -329,11 +370,13 @@ class SigningService:
                 taken = repo.take_over_stale(session, record.id, record.updated_at, now)
             if not taken:
                 raise InProgress("a request with this Idempotency-Key is in progress")
+            with self._dirty_lock:
+                self._abandoned.discard(record.id)
             if record.op == "relay":
                 return self._run_relay(record)
             if key is None:
                 raise Forbidden("this token's signing key is not configured on this node")
-            return self._execute(record, key)
+            return self._execute_or_release(record, key)
         if record.state == "signed" and record.raw_tx is not None:
             self._rebroadcast(record)
         if record.state in ("signed", "sent"):
@@ -772,10 +815,11 @@ class SigningService:
         contract = self._by_address.get(tx.to) if tx.to else None
         if contract is None:
             raise Invalid(
-                "the target must be the registry or the ledger contract",
+                "the target must be the registry or the ledger contract, or the market",
                 field="raw",
                 registry=self.address_of("registry"),
                 ledger=self.address_of("ledger"),
+                market=self.address_of("market"),
             )
         function = self._selectors[contract].get(tx.data[:4])
         if function is None:
@@ -848,6 +892,9 @@ class SigningService:
             with repo.write(self.sessions) as session:
                 session.add(record)
             return record, True
+        except (OperationalError, PoolTimeout):
+            self._abandon(record.id)  # the insert may have committed with its answer lost
+            raise
         except IntegrityError:
             with self.sessions() as session:
                 existing = repo.request_by_hash(session, tx_hash)

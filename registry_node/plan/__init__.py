@@ -1,0 +1,1 @@
+"""Retirement plans with paired-assistance priority (对口帮扶): endpoints → service → repository."""

@@ -1,0 +1,1 @@
+"""Reference preimages (court cases): endpoints → service → repository; node data."""

@@ -16,11 +16,9 @@ from enum import IntEnum
 from typing import Any, TypeVar
 
 from eth_utils.address import to_checksum_address
-from eth_utils.crypto import keccak
 from web3 import Web3
 
 from auditor import rpc
-from carbon_chain.abi import load_abi
 from carbon_chain.domain import (
     VERIFIER_ROLE,
     AccountStatus,
@@ -31,12 +29,8 @@ from carbon_chain.domain import (
     RetirementPurpose,
 )
 from carbon_chain.events import (
-    CONTRACTS,
     DecodedEvent,
     EventCodec,
-    _EventSpec,
-    _static,
-    _type,
     fetch_logs,
 )
 from carbon_chain.manifest import Deployment
@@ -402,32 +396,6 @@ def _after(position: Position) -> Position:
     return (position[0], position[1], position[2] + 1)
 
 
-class MarketCodec(EventCodec):
-    """`EventCodec` for the registry and the ledger, plus the CarbonMarket's events."""
-
-    def __init__(self, registry: str, ledger: str, market: str) -> None:
-        super().__init__(registry, ledger)
-        self.addresses[to_checksum_address(market)] = "CarbonMarket"
-        if "CarbonMarket" in CONTRACTS:  # the shared codec learnt the market itself
-            return
-        for item in load_abi("CarbonMarket"):
-            if item.get("type") != "event":
-                continue
-            signature = f"{item['name']}({','.join(_type(i) for i in item['inputs'])})"
-            key = ("CarbonMarket", keccak(text=signature))
-            self._specs[key] = _EventSpec(
-                contract="CarbonMarket",
-                name=item["name"],
-                indexed=[i for i in item["inputs"] if i["indexed"]],
-                data=[i for i in item["inputs"] if not i["indexed"]],
-                order=[i["name"] for i in item["inputs"]],
-            )
-            if all(_static(i) for i in item["inputs"]):
-                self._static[key] = [
-                    (i["name"], str(i["type"]), bool(i["indexed"])) for i in item["inputs"]
-                ]
-
-
 def fetch_events(
     w3: Web3,
     deployment: Deployment,
@@ -435,7 +403,7 @@ def fetch_events(
     progress: ProgressFn | None = None,
 ) -> list[DecodedEvent]:
     """Fetch and decode the three contracts' logs from the deploy block to `to_block`, in order."""
-    codec = MarketCodec(deployment.registry, deployment.ledger, deployment.market)
+    codec = EventCodec(deployment.registry, deployment.ledger, deployment.market)
     events: list[DecodedEvent] = []
     first = deployment.deploy_block
     span = max(1, to_block - first + 1)

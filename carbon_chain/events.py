@@ -19,7 +19,7 @@ from web3.exceptions import Web3RPCError
 
 from carbon_chain.abi import load_abi
 
-CONTRACTS = ("CarbonRegistry", "CarbonLedger")
+CONTRACTS = ("CarbonRegistry", "CarbonLedger", "CarbonMarket")
 
 
 @lru_cache(maxsize=65_536)
@@ -96,11 +96,12 @@ class _EventSpec:
 
 
 class EventCodec:
-    """Decodes the registry's logs by topic0, for the two deployed contract addresses."""
+    """Decodes the registry's logs by topic0, for its three deployed contract addresses."""
 
-    def __init__(self, registry: str, ledger: str) -> None:
+    def __init__(self, registry: str, ledger: str, market: str) -> None:
         self.addresses: dict[str, str] = {to_checksum_address(registry): "CarbonRegistry"}
         self.addresses[to_checksum_address(ledger)] = "CarbonLedger"
+        self.addresses[to_checksum_address(market)] = "CarbonMarket"
         self._specs: dict[tuple[str, bytes], _EventSpec] = {}
         self._static: dict[tuple[str, bytes], list[tuple[str, str, bool]]] = {}
         for contract in CONTRACTS:

@@ -14,6 +14,17 @@ node (index in `data/demo/node`, signing keys from the actors' encrypted keystor
 - a rooftop PV project's quarterly report and a Wufeng forestry project's report are issued to
   their owners, who transfer credits to the organiser of a conference in Wuchang; the organiser
   registers it with its footprint and retires credits until it is carbon-neutral;
+- the organiser asks the node for a retirement plan that takes paired-assistance (对口帮扶)
+  batches first, and retires it until the event is carbon-neutral;
+- Hubei compliance linkage: the agency opens a compliance year (eligible methodology, vintages,
+  a 10 % cap), a Qingshan steelworks locks PV credits within its cap (one more use over the cap is
+  refused on-chain), the agency confirms with the market's reference, and the node writes the
+  export file for the market;
+- mutual recognition: a partner platform (Shenzhen) attests with its key that it cancelled 25 t
+  of the Enshi PV project's earlier credits; the agency imports them; a second attestation
+  overlapping those origin serials is refused;
+- a citizen redeems carbon points for an incentive from their own wallet (relayed by the node);
+  an enterprise retires credits as ecological-damage compensation naming its court case;
 - the independent auditor audits the ledger (and cross-checks the node) and must come out clean.
 
 Then the node keeps serving the API and the explorer until Ctrl-C. A re-run keeps the ledger and
@@ -59,6 +70,7 @@ from carbon_chain.chain import Registry  # noqa: E402
 from carbon_chain.deploy import deploy  # noqa: E402
 from carbon_chain.devchain import DEV_ACCOUNTS, reusable_deployment  # noqa: E402
 from carbon_chain.domain import ISSUER_ROLE, ORACLE_ROLE, REGISTRAR_ROLE, VERIFIER_ROLE  # noqa: E402
+from carbon_chain.eip712 import ImportPayload, import_typed_data, market_domain  # noqa: E402
 from carbon_chain.manifest import Deployment  # noqa: E402
 from carbon_chain.signer import DEV_MNEMONIC, LocalSigner, write_keystore  # noqa: E402
 from carbon_chain.units import format_tonnes  # noqa: E402
@@ -101,6 +113,8 @@ ACTORS = [
     Actor("forest", 9, "ENTERPRISE", 420528, "Wufeng forestry cooperative", "holder"),
     Actor("enshi", 10, "ENTERPRISE", 422800, "Enshi PV enterprise", "holder"),
     Actor("buyer", 11, "ENTERPRISE", 420106, "Wuchang enterprise (voluntary offset)", "holder"),
+    Actor("partner", 12, "PARTNER_REGISTRY", 440300, "Shenzhen carbon-inclusive platform"),
+    Actor("steel", 13, "ENTERPRISE", 420107, "Qingshan steelworks (Hubei ETS entity)", "holder"),
 ]
 
 # code, sector, kind, oracle module (its source stands in for the approved text)
@@ -257,13 +271,17 @@ class Node:
             "agency": (
                 "agency",
                 "register_account,register_methodology,propose_project,"
-                "register_project,issue,issue_distribution,cancel,freeze,unfreeze",
+                "register_project,issue,issue_distribution,cancel,freeze,unfreeze,"
+                "set_compliance_year,set_methodology_eligibility,set_covered_entity,"
+                "confirm_compliance_use,release_compliance_use,import_credits,cancel_expired",
             ),
             "claims-relay": ("agency", "claim"),
+            "wallet-relay": (None, "relay"),
             "organiser": ("organiser", "register_event,retire_for_event,transfer,retire"),
             "solar": ("solar", "transfer,retire"),
             "forest": ("forest", "transfer,retire"),
             "buyer": ("buyer", "transfer,retire"),
+            "steel": ("steel", "transfer,retire,use_for_compliance"),
             "auditor (read-only)": (None, ""),
         }
         out = {}
@@ -336,9 +354,24 @@ class Node:
         result: dict[str, Any] = r.json()
         return result
 
+    def refused(self, token: str, op: str, body: dict[str, Any], key: str) -> dict[str, Any]:
+        """POST an operation the registry must refuse; return the 4xx JSON error."""
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": key}
+        r = self.http.post(f"/v1/tx/{op}", json=body, headers=headers)
+        if not 400 <= r.status_code < 500:
+            raise DemoError(f"POST /v1/tx/{op} ({key}) was not refused: HTTP {r.status_code}")
+        error: dict[str, Any] = r.json()
+        return error
+
     def get(self, path: str) -> Any:
         r = self.http.get(path)
         r.raise_for_status()
+        return r.json()
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        r = self.http.post(path, json=body)
+        if r.status_code >= 400:
+            raise DemoError(f"POST {path}: HTTP {r.status_code} {r.text[:400]}")
         return r.json()
 
     def wait_indexed(self, block: int, timeout: float = 120) -> None:
@@ -360,6 +393,12 @@ def _settings_kwargs(env: dict[str, str]) -> dict[str, Any]:
         field = name[len(prefix) :].lower()
         out[field] = json.loads(value) if field == "signing_keys" else value
     return out
+
+
+def refusal(error: dict[str, Any]) -> str:
+    """The decoded custom error of a refused operation (the node's 4xx detail names it)."""
+    detail = str(error.get("detail", error))
+    return detail.split("would revert: ", 1)[-1]
 
 
 def event_args(result: dict[str, Any], name: str) -> dict[str, Any]:
@@ -623,12 +662,21 @@ class Scenario:
             f"  {len(claimants)} citizens claimed {tonnes(claimed)}; {rest:,} more allocations "
             f"({tonnes(quantity - claimed)}) stay claimable for 180 days"
         )
-        return {"batch": batch, "claimed": len(claimants), "claimable": rest}
+        first = next(i for i, p in enumerate(people) if p.account == claimants[0])
+        return {
+            "batch": batch,
+            "claimed": len(claimants),
+            "claimable": rest,
+            "citizen": {"index": first, "account": claimants[0]},
+        }
 
     def project_report(
         self, oracle: Oracle, key: str, project_id: int, feed: str, buffer_bps: int
     ) -> tuple[int, int]:
-        """A project's quarterly report through the oracle, issued to its owner via the node."""
+        """A project's quarterly report through the oracle, issued to its owner via the node.
+
+        Returns the batch id and its vintage.
+        """
         period = quarter_before(self.now())
         owner = self.addr[key]
         if feed == "grid":
@@ -654,7 +702,7 @@ class Scenario:
             f"  batch #{batch}: {tonnes(quantity)} issued to {key} "
             f"({buffer_bps / 100:.0f} % to the buffer pool)"
         )
-        return batch, quantity
+        return batch, quarter.year
 
     def conference(self, solar_batch: int, forest_batch: int) -> dict[str, Any]:
         """Transfers to the organiser; a conference in Wuchang made carbon-neutral."""
@@ -697,16 +745,26 @@ class Scenario:
         }
         result = self.node.tx(org, "register_event", body, "demo-event-conference")
         event_id = int(event_args(result, "CarbonEventRegistered")["eventId"])
+        self.node.wait_indexed(int(self.w3.eth.block_number))
+        plan = self.node.post(
+            "/v1/retirement-plans",
+            {"holder": self.addr["organiser"], "amount": 60 * TONNE, "event_id": event_id},
+        )
+        share = plan["paired_assistance"]
+        say(
+            f"  retirement plan (POST /v1/retirement-plans): paired-assistance (对口帮扶) batches "
+            f"first, {share['percent']} % from Enshi/Wufeng"
+        )
         certificates = []
-        for batch, amount, what in (
-            (solar_batch, 36 * TONNE, "Wuhan PV"),
-            (forest_batch, 24 * TONNE, "Wufeng forestry (paired assistance)"),
-        ):
-            body = {"event_id": event_id, "batch_id": batch, "amount": amount}
-            result = self.node.tx(org, "retire_for_event", body, f"demo-retire-event-{batch}")
+        for line, op in zip(plan["lines"], plan["ops"], strict=True):
+            batch, amount = line["batch_id"], int(line["amount"]["grams"])
+            result = self.node.tx(org, op["op"], op["body"], f"demo-retire-event-{batch}")
             cert = int(event_args(result, "CreditsRetired")["certificateId"])
             certificates.append(cert)
-            say(f"  retired {tonnes(amount)} of {what}, batch #{batch}: certificate {cert}")
+            where = f"{line['region_name'] or line['region']}" + (
+                ", paired assistance" if line["paired_assistance"] else ""
+            )
+            say(f"  retired {tonnes(amount)} of batch #{batch} ({where}): certificate {cert}")
         reg = self._bound().registry.functions
         neutral = bool(reg.getEvent(event_id).call()[2])
         say(f"conference #{event_id} (footprint 60 t, Wuchang 420106): carbon-neutral: {neutral}")
@@ -732,17 +790,182 @@ class Scenario:
         )
         return {"event": event_id, "neutral": neutral, "certificates": certificates}
 
+    def compliance(self, methodologies: dict[str, int], batch: int, year: int) -> dict[str, Any]:
+        """Hubei compliance linkage: a covered steelworks offsets within its cap; export file."""
+        now, steel = self.now(), self.addr["steel"]
+        terms = {"year": year, "min_vintage": year - 2, "max_vintage": year, "cap_bps": 1000}
+        self.agency("set_compliance_year", {**terms, "closes_at": now + 180 * DAY}, f"cy-{year}")
+        pv = methodologies["WHCI-PV-001"]
+        body = {"year": year, "methodology_id": pv, "eligible": True}
+        self.agency("set_methodology_eligibility", body, f"cy-{year}-eligible-{pv}")
+        body = {"year": year, "entity": steel, "verified_emissions": 150 * TONNE}
+        self.agency("set_covered_entity", body, f"cy-{year}-entity-steel")
+        say(
+            f"Hubei compliance year {year}: WHCI-PV-001 vintages {year - 2} to {year} eligible, "
+            f"cap 10 % of verified emissions; Qingshan steelworks 150 t → cap 15 t"
+        )
+        body = {"to": steel, "batch_id": batch, "amount": 20 * TONNE}
+        self.node.tx(self.tokens["solar"], "transfer", body, "demo-transfer-solar-steel")
+        use = {"year": year, "batch_id": batch, "amount": 12 * TONNE}
+        result = self.node.tx(self.tokens["steel"], "use_for_compliance", use, "demo-compliance-1")
+        use_id = int(event_args(result, "ComplianceUseRequested")["useId"])
+        say(
+            f"  the steelworks bought 20 t of Jiangxia PV and locked 12 t for compliance "
+            f"(use #{use_id})"
+        )
+        over = {**use, "amount": 5 * TONNE}
+        error = self.node.refused(self.tokens["steel"], "use_for_compliance", over, "demo-cap-2")
+        say(f"  5 t more is refused on-chain: {refusal(error)}")
+        reference = sha(f"HBETS {year} surrender record 4201070001 use {use_id}".encode())
+        body = {"use_id": use_id, "market_reference": reference}
+        self.agency("confirm_compliance_use", body, f"cy-{year}-confirm-{use_id}")
+        self.node.wait_indexed(int(self.w3.eth.block_number))
+        csv_text = self.node.http.get(f"/v1/compliance/years/{year}/export.csv").text
+        out = self.data / "compliance" / f"hubei-export-{year}.csv"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(csv_text)
+        rows = max(0, len(csv_text.strip().splitlines()) - 1)
+        say(
+            f"  confirmed with the market's reference; export file for the market: {out} "
+            f"({rows} row)"
+        )
+        return {"year": year, "use": use_id, "export": str(out)}
+
+    def partner_import(self, project_id: int) -> dict[str, Any]:
+        """Mutual recognition: a partner's attested credits imported; an overlap refused."""
+        start, end = quarter_before(quarter_before(self.now())[0])
+        d = Deployment.load(self.data / "deployment.json")
+        domain = market_domain(d.chain_id, d.market)
+        record = json.dumps(
+            {"platform": "Shenzhen carbon-inclusive platform", "cancellation": "SZCI-2026-0815"},
+            sort_keys=True,
+        ).encode()
+
+        def attested(first: int, grams: int) -> dict[str, Any]:
+            payload = ImportPayload(
+                partner=self.addr["partner"],
+                origin_serial_start=first,
+                origin_serial_end=first + grams,
+                project_id=project_id,
+                period_start=start,
+                period_end=end,
+                vintage=datetime.fromtimestamp(start, CST).year,
+                recipient=self.addr["enshi"],
+                evidence_hash=bytes.fromhex(sha(record)[2:]),
+                deadline=self.now() + 7 * DAY,
+            )
+            signature = self.keys.signer("partner").sign_typed_data(
+                import_typed_data(domain, payload)
+            )
+            return {
+                "partner": payload.partner,
+                "origin_serial_start": payload.origin_serial_start,
+                "origin_serial_end": payload.origin_serial_end,
+                "project_id": project_id,
+                "period_start": start,
+                "period_end": end,
+                "vintage": payload.vintage,
+                "recipient": payload.recipient,
+                "evidence_hash": sha(record),
+                "deadline": payload.deadline,
+                "attestation": "0x" + signature.hex(),
+            }
+
+        first = 3_000_000_000_001
+        result = self.agency("import_credits", attested(first, 25 * TONNE), "import-szci-1")
+        batch = int(event_args(result, "CreditsImported")["batchId"])
+        say(
+            f"mutual recognition: the Shenzhen platform attests (EIP-712, its own key) it "
+            f"cancelled 25 t of the Enshi PV project; imported as batch #{batch} to the Enshi "
+            f"enterprise"
+        )
+        overlap = attested(first + 10 * TONNE, 5 * TONNE)
+        error = self.node.refused(self.tokens["agency"], "import_credits", overlap, "import-szci-2")
+        say(f"  a second attestation overlapping those serials is refused: {refusal(error)}")
+        return {"batch": batch}
+
+    def redemption(self, citizen: dict[str, Any], batch: int) -> dict[str, Any]:
+        """A citizen redeems points from their own wallet; the node relays the signed tx."""
+        key = demo_data.citizen_key(int(citizen["index"]))
+        wallet = Account.from_key(key)
+        admin = self.keys.signer("admin")
+        gas = {
+            "to": wallet.address,
+            "value": 10**16,
+            "gas": 21_000,
+            "maxFeePerGas": 10**10,
+            "maxPriorityFeePerGas": 10**9,
+            "nonce": self.w3.eth.get_transaction_count(admin.address, "pending"),
+            "chainId": self.w3.eth.chain_id,
+        }
+        self.w3.eth.wait_for_transaction_receipt(
+            self.w3.eth.send_raw_transaction(admin.sign_transaction(gas))
+        )
+        self.node.wait_indexed(int(self.w3.eth.block_number))
+        held = self.node.get(f"/v1/accounts/{wallet.address}/points")
+        grams = sum(int(h["balance"]["grams"]) for h in held["holdings"] if h["batch_id"] == batch)
+        amount = max(1, grams // 2)
+        reference = bytes.fromhex(sha(f"metro coupon WH-{citizen['index']}".encode())[2:])
+        call = self._bound().market.functions.redeemPoints(batch, amount, reference)
+        tx = call.build_transaction(
+            {
+                "from": wallet.address,
+                "nonce": self.w3.eth.get_transaction_count(wallet.address, "pending"),
+                "chainId": self.w3.eth.chain_id,
+            }
+        )
+        raw = wallet.sign_transaction(tx).raw_transaction
+        self.node.tx(self.tokens["wallet-relay"], "raw", {"raw": "0x" + raw.hex()}, "demo-redeem")
+        say(
+            f"a citizen redeemed {tonnes(amount)} of carbon points for a metro coupon from their "
+            f"own wallet (signed on the phone, relayed by the node; dev chain: 0.01 ETH of gas "
+            f"sent first, a zero-gas-price Besu network needs none)"
+        )
+        return {"citizen": wallet.address, "amount": amount}
+
+    def compensation(self, batch: int) -> dict[str, Any]:
+        """Ecological-damage compensation: retirement naming its court case."""
+        case = "(2026)鄂01民初1234号 长江武汉段非法采砂生态环境损害赔偿案"
+        reference = self.node.post("/v1/references", {"kind": "court_case", "text": case})
+        body = {
+            "batch_id": batch,
+            "amount": 2 * TONNE,
+            "beneficiary": self.addr["buyer"],
+            "purpose": "ECOLOGICAL_COMPENSATION",
+            "reference_hash": reference["reference_hash"],
+            "region": 420100,
+        }
+        result = self.node.tx(self.tokens["buyer"], "retire", body, "demo-retire-compensation")
+        cert = int(event_args(result, "CreditsRetired")["certificateId"])
+        say(
+            f"ecological-damage compensation: 2 t retired for court case {case}: certificate {cert}"
+        )
+        return {"certificate": cert}
+
     def run(self) -> dict[str, Any]:
         methodologies = self.register()
         projects = self.projects(methodologies)
         oracle = self.oracle()
         travel = self.green_travel(oracle, projects["metro"])
         say("Jiangxia rooftop PV: the grid company's quarterly readings → oracle")
-        solar, _ = self.project_report(oracle, "solar", projects["solar"], "grid", 1000)
+        solar, vintage = self.project_report(oracle, "solar", projects["solar"], "grid", 1000)
         say("Wufeng forestry: the sample-plot inventory → oracle")
         forest, _ = self.project_report(oracle, "forest", projects["forest"], "forestry", 2000)
         event = self.conference(solar, forest)
-        return {"travel": travel, "solar_batch": solar, "forest_batch": forest, **event}
+        compliance = self.compliance(methodologies, solar, vintage)
+        imported = self.partner_import(projects["enshi-pv"])
+        redeemed = self.redemption(travel["citizen"], travel["batch"])
+        compensation = self.compensation(solar)
+        return {
+            "travel": travel,
+            "solar_batch": solar,
+            "forest_batch": forest,
+            **event,
+            "compliance": compliance,
+            "import": imported,
+            "redemption": redeemed,
+            "compensation": compensation,
+        }
 
 
 def start_chain(data: Path, port: int) -> tuple[Anvil, Web3, bool | None]:
@@ -943,7 +1166,12 @@ def print_summary(
         f"{outcome['neutral']})",
         f"  JSON-RPC     {anvil.url}",
         f"  citizens     {travel['claimed']} claimed, {travel['claimable']:,} still claimable "
-        f"(batch #{travel['batch']})",
+        f"(batch #{travel['batch']}); points of one: {node.url}/accounts/"
+        f"{outcome['redemption']['citizen']}/points",
+        f"  compliance   {node.url}/compliance/{outcome['compliance']['year']}  (export file "
+        f"{node.url}/v1/compliance/years/{outcome['compliance']['year']}/export.csv)",
+        f"  imports      {node.url}/imports  (batch #{outcome['import']['batch']} from the "
+        f"Shenzhen platform)",
         "  demo API tokens (Authorization: Bearer …):",
         *[f"    {name:<20} {token}" for name, token in tokens.items()],
         "  audit it yourself:",

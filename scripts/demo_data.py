@@ -38,13 +38,16 @@ class Citizen:
     account: str
 
 
+def citizen_key(index: int, seed: int = SEED) -> bytes:
+    """Return the wallet key of citizen `index` (a demo stand-in for the citizen's own phone)."""
+    return keccak(seed.to_bytes(8, "big") + index.to_bytes(8, "big"))
+
+
 def citizens(count: int, seed: int = SEED) -> list[Citizen]:
     """Return `count` citizens whose accounts derive from `seed` (deterministic)."""
-    out = []
-    for i in range(count):
-        key = keccak(seed.to_bytes(8, "big") + i.to_bytes(8, "big"))
-        out.append(Citizen(f"mt-{i:07d}", Account.from_key(key).address))
-    return out
+    return [
+        Citizen(f"mt-{i:07d}", Account.from_key(citizen_key(i, seed)).address) for i in range(count)
+    ]
 
 
 def metro_trips_csv(

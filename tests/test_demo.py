@@ -49,12 +49,19 @@ def test_demo_seeds_the_scenario_audits_clean_and_keeps_the_ledger(tmp_path: Pat
     assert "of 500 pseudonymous citizens" in out
     assert out.count("PROPOSED, in its notice period") == 3
     assert out.count("REGISTERED") == 6
+    assert "paired-assistance (对口帮扶) batches first, 50.00 %" in out
+    assert "5 t more is refused on-chain: MarketCapExceeded(" in out
+    assert "export file for the market:" in out and "(1 row)" in out
+    assert "refused: MarketOriginSerialsOverlap(" in out
+    assert "a citizen redeemed" in out and "ecological-damage compensation: 2 t" in out
+    export = (data / "compliance").glob("hubei-export-*.csv")
+    assert len(next(export).read_text().strip().splitlines()) == 2
     assert "Verdict: CLEAN" in out and "auditor: exit 0 (clean)" in out
     assert "/docs" in out and "rnt_" in out and "auditor audit --rpc" in out
     assert "done in" in out
     # Every actor has its own encrypted keystore; passwords and tokens are owner-only files.
     keys = data / "keys"
-    assert len(list(keys.glob("*.json"))) == 12
+    assert len(list(keys.glob("*.json"))) == 14
     for secret in [*(keys / "passwords").iterdir(), data / "node" / "demo-tokens.json"]:
         assert stat.S_IMODE(secret.stat().st_mode) == 0o600, secret
     assert "private" not in (keys / "agency.json").read_text()

@@ -39,7 +39,7 @@ def test_codec_matches_web3_for_every_log(dev: DevRegistry) -> None:
         )
     )
     dev.send(dev.actors.agency, dev.reg.ledger.functions.issueToProponent(rid, 10_000, 2026, 1000))
-    codec = EventCodec(dev.deployment.registry, dev.deployment.ledger)
+    codec = EventCodec(dev.deployment.registry, dev.deployment.ledger, dev.deployment.market)
     head = dev.w3.eth.block_number
     addresses = [dev.deployment.registry, dev.deployment.ledger]
     logs = [log for _, _, chunk in fetch_logs(dev.w3, addresses, 0, head, chunk=3) for log in chunk]

@@ -402,24 +402,7 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "sector.agriculture": ("农业", "Agriculture"),
 }
 
-REGIONS: Final[dict[int, tuple[str, str]]] = {
-    420000: ("湖北省", "Hubei"),
-    420100: ("武汉市", "Wuhan"),
-    420102: ("江岸区", "Jiang'an"),
-    420103: ("江汉区", "Jianghan"),
-    420104: ("硚口区", "Qiaokou"),
-    420105: ("汉阳区", "Hanyang"),
-    420106: ("武昌区", "Wuchang"),
-    420107: ("青山区", "Qingshan"),
-    420111: ("洪山区", "Hongshan"),
-    420112: ("东西湖区", "Dongxihu"),
-    420113: ("汉南区", "Hannan"),
-    420114: ("蔡甸区", "Caidian"),
-    420115: ("江夏区", "Jiangxia"),
-    420116: ("黄陂区", "Huangpi"),
-    420117: ("新洲区", "Xinzhou"),
-    **REGION_NAMES,
-}
+REGIONS: Final[dict[int, tuple[str, str]]] = REGION_NAMES
 
 
 def pick(lang: str | None) -> Lang:

@@ -23,12 +23,11 @@ from sqlalchemy.exc import OperationalError
 from web3 import Web3
 from web3.exceptions import Web3Exception
 
-from carbon_chain.events import DecodedEvent, fetch_logs
+from carbon_chain.events import DecodedEvent, EventCodec, fetch_logs
 from carbon_chain.manifest import Deployment
 from registry_node.config import Settings
 from registry_node.errors import IndexerHalted
 from registry_node.indexer import cursor as cur
-from registry_node.indexer.codec import NodeEventCodec
 from registry_node.indexer.handlers import ASSIGNED_BY, hx, json_args, ops_for
 from registry_node.indexer.ops import Assign, Op, OpWriter
 from registry_node.metrics import NodeMetrics
@@ -65,7 +64,7 @@ class Scanner:
         self.deployment = deployment
         self.settings = settings
         self.metrics = metrics or NodeMetrics()
-        self.codec = NodeEventCodec(deployment.registry, deployment.ledger, deployment.market)
+        self.codec = EventCodec(deployment.registry, deployment.ledger, deployment.market)
         self.addresses = [deployment.registry, deployment.ledger, deployment.market]
         self.fail_hook = fail_hook  # tests: raise inside a chunk to simulate a crash
         self.head: int | None = None

@@ -15,8 +15,25 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PAIRED_REGIONS: Final[tuple[int, ...]] = (422800, 420528)
 
-# Names of the paired-assistance regions and their counties (GB/T 2260), (zh, en).
+# Names of the regions the registry shows (GB/T 2260), (zh, en): Hubei, Wuhan and its districts,
+# the paired-assistance regions and their counties, and partner platforms' cities.
 REGION_NAMES: Final[dict[int, tuple[str, str]]] = {
+    420000: ("湖北省", "Hubei"),
+    420100: ("武汉市", "Wuhan"),
+    420102: ("江岸区", "Jiang'an"),
+    420103: ("江汉区", "Jianghan"),
+    420104: ("硚口区", "Qiaokou"),
+    420105: ("汉阳区", "Hanyang"),
+    420106: ("武昌区", "Wuchang"),
+    420107: ("青山区", "Qingshan"),
+    420111: ("洪山区", "Hongshan"),
+    420112: ("东西湖区", "Dongxihu"),
+    420113: ("汉南区", "Hannan"),
+    420114: ("蔡甸区", "Caidian"),
+    420115: ("江夏区", "Jiangxia"),
+    420116: ("黄陂区", "Huangpi"),
+    420117: ("新洲区", "Xinzhou"),
+    440300: ("深圳市", "Shenzhen"),
     422800: ("恩施土家族苗族自治州", "Enshi"),
     422801: ("恩施市", "Enshi City"),
     422802: ("利川市", "Lichuan"),
@@ -69,7 +86,7 @@ def is_paired(region: int, regions: frozenset[int] | None = None) -> bool:
 
 
 def region_name(region: int, lang: str = "zh") -> str | None:
-    """Return the name of a paired-assistance region or county, None when not listed."""
+    """Return the name of a region, None when not listed."""
     pair = REGION_NAMES.get(region)
     if pair is None:
         return None

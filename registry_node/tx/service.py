@@ -27,11 +27,11 @@ from web3.contract import Contract
 
 from carbon_chain.abi import load_abi
 from carbon_chain.chain import ErrorDecoder
+from carbon_chain.events import EventCodec
 from carbon_chain.manifest import Deployment
 from carbon_chain.signer import SignerError, decode_signed_transaction
 from registry_node.config import Settings
 from registry_node.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
-from registry_node.indexer.codec import NodeEventCodec
 from registry_node.tx import repository as repo
 from registry_node.tx.auth import Principal
 from registry_node.tx.keys import KeyRing, SignerRefused, SigningKey
@@ -183,7 +183,7 @@ class SigningService:
             for name in self._contracts
         }
         self.decoder = ErrorDecoder([load_abi(name) for name in CONTRACT_NAMES.values()])
-        self.events = NodeEventCodec(deployment.registry, deployment.ledger, deployment.market)
+        self.events = EventCodec(deployment.registry, deployment.ledger, deployment.market)
         # Per-operation checks and additions before encoding (e.g. the import hint).
         self.preparers: dict[str, Callable[[OpRequest], OpRequest]] = {}
         self.nonces = NonceManager(sessions, rpc, self.chain_id)

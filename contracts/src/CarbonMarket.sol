@@ -93,7 +93,7 @@ contract CarbonMarket is ICarbonMarket, EIP712, ReentrancyGuardTransient {
         _complianceYear(year);
         // Reverts for an unknown methodology, so a typo cannot make a phantom id eligible.
         if (_registry.getMethodology(methodologyId).kind != MethodologyKind.PROJECT) {
-            revert MarketPointsNotEligible(0);
+            revert MarketMethodologyNotProject(methodologyId);
         }
         _eligible[year][methodologyId] = eligible;
         emit MethodologyEligibilitySet(year, methodologyId, eligible);

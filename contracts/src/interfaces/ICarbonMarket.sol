@@ -37,6 +37,8 @@ interface ICarbonMarket {
     error MarketVintageNotEligible(uint256 batchId, uint16 vintage, uint16 year);
     /// @notice Personal points are not eligible for compliance use.
     error MarketPointsNotEligible(uint256 batchId);
+    /// @notice Only PROJECT methodologies can be made eligible (a personal scenario's points never are).
+    error MarketMethodologyNotProject(uint256 methodologyId);
     error MarketUnknownComplianceUse(uint256 useId);
     error MarketInvalidComplianceUseStatus(uint256 useId, ComplianceUseStatus status);
     error MarketImportExpired(uint64 deadline, uint256 blockTime);

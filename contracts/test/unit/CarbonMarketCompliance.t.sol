@@ -198,7 +198,7 @@ contract CarbonMarketComplianceTest is MarketFixture {
 
     function test_RevertWhen_SetMethodologyEligibilityOfPersonalScenario() public {
         uint256 methodologyId = _scenarioMethodology();
-        vm.expectRevert(abi.encodeWithSelector(ICarbonMarket.MarketPointsNotEligible.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(ICarbonMarket.MarketMethodologyNotProject.selector, methodologyId));
         _setEligible(methodologyId, true);
     }
 

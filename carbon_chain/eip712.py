@@ -19,6 +19,12 @@ REPORT_TYPE = (
     "uint64 deadline)"
 )
 DOMAIN_TYPE = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+DOMAIN_FIELDS = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
 # abi types of hashStruct(Report): typehash, then each field (the string as its keccak).
 STRUCT_TYPES = ["bytes32", "uint256", "uint64", "uint64", "uint256", "bytes32", "bytes32"]
 STRUCT_TYPES += ["bytes32", "uint32", "uint64"]
@@ -141,12 +147,7 @@ def report_typed_data(domain: Domain, report: ReportPayload) -> dict[str, Any]:
     """Return the full EIP-712 message (for wallets and `Signer.sign_typed_data`)."""
     return {
         "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
+            "EIP712Domain": DOMAIN_FIELDS,
             "Report": REPORT_FIELDS,
         },
         "primaryType": "Report",
@@ -231,12 +232,7 @@ def import_typed_data(domain: Domain, payload: ImportPayload) -> dict[str, Any]:
     """Return the full EIP-712 message a partner signs (wallets, `Signer.sign_typed_data`)."""
     return {
         "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
+            "EIP712Domain": DOMAIN_FIELDS,
             "CreditImport": IMPORT_FIELDS,
         },
         "primaryType": "CreditImport",

@@ -8,61 +8,29 @@ from __future__ import annotations
 import csv
 import io
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from test_node_explorer_support import ExplorerIndex, explorer_index_fixture  # noqa: F401
-
-from registry_node.app import create_app
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
+from test_node_explorer_support import (  # noqa: F401
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    ExplorerIndex,
+    explorer_index_fixture,
+    needs_chromium,
+    served,
 )
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+pytestmark = needs_chromium
 
 
 @pytest.fixture(name="base_url", scope="module")
 def base_url_fixture(explorer_index: ExplorerIndex) -> Iterator[str]:
-    """Serve the node with uvicorn on a free local port in a thread."""
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(explorer_index.settings), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    """Serve the node over the indexed scenario on a free local port."""
+    with served(explorer_index.settings) as url:
+        yield url
 
 
 @pytest.fixture(name="browser", scope="module")

@@ -6,17 +6,22 @@ lifecycle on the dev chain (inside a chain snapshot) and shared by that module's
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from test_node_support import lifecycle
-from web3 import Web3
 
 from carbon_chain.devchain import DevRegistry
 from registry_node import migrate
+from registry_node.app import create_app
 from registry_node.config import Settings
 from registry_node.db import make_engine
 from registry_node.indexer.scanner import Scanner
@@ -31,18 +36,22 @@ class ExplorerIndex:
     dev: DevRegistry
 
 
-@pytest.fixture(name="explorer_index", scope="module")
-def explorer_index_fixture(
-    deployed: DevRegistry, w3: Web3, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ExplorerIndex]:
-    """Run the lifecycle once, index it into SQLite, and revert the chain afterwards."""
+@contextmanager
+def indexed_scenario(
+    deployed: DevRegistry,
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    scenario: Callable[[DevRegistry, Path], dict[str, Any]],
+) -> Iterator[tuple[Settings, dict[str, Any]]]:
+    """Run `scenario` once on the dev chain, index it into SQLite, revert the chain afterwards."""
+    w3 = deployed.w3
     snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
-    tmp: Path = tmp_path_factory.mktemp("explorer")
+    tmp: Path = tmp_path_factory.mktemp(name)
     manifest = tmp / "deployment.json"
     deployed.deployment.save(manifest)
     settings = Settings(
         database_url=f"sqlite:///{tmp / 'index.db'}",
-        rpc_url=deployed.w3.provider.endpoint_uri,  # type: ignore[attr-defined]
+        rpc_url=w3.provider.endpoint_uri,  # type: ignore[attr-defined]
         manifest_path=manifest,
         datasets_dir=tmp / "datasets",
         run_indexer=False,
@@ -51,11 +60,62 @@ def explorer_index_fixture(
     engine = make_engine(settings)
     try:
         migrate.upgrade(engine)
-        ids = lifecycle(deployed, settings.datasets_dir)
-        Scanner(deployed.w3, engine, deployed.deployment, settings).sync()
+        ids = scenario(deployed, settings.datasets_dir)
+        Scanner(w3, engine, deployed.deployment, settings).sync()
+    except BaseException:
+        w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
+        raise
     finally:
         engine.dispose()
     try:
-        yield ExplorerIndex(settings=settings, ids=ids, dev=deployed)
+        yield settings, ids
     finally:
         w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
+
+
+@pytest.fixture(name="explorer_index", scope="module")
+def explorer_index_fixture(
+    deployed: DevRegistry, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ExplorerIndex]:
+    """The credit lifecycle, indexed once per test module."""
+    with indexed_scenario(deployed, tmp_path_factory, "explorer", lifecycle) as (settings, ids):
+        yield ExplorerIndex(settings=settings, ids=ids, dev=deployed)
+
+
+# Debian's chromium, driven by Playwright (its own browser download fails here).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
+)
+
+
+@contextmanager
+def served(settings: Settings) -> Iterator[str]:
+    """Serve the node with uvicorn on a free local port in a thread; yield its base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

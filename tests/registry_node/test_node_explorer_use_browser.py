@@ -9,60 +9,35 @@ from __future__ import annotations
 import csv
 import io
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from test_node_explorer_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    needs_chromium,
+    served,
+)
 from test_node_explorer_use_pages import UseIndex, use_index_fixture  # noqa: F401
 
-from registry_node.app import create_app
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
-)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+pytestmark = needs_chromium
 
 
 @pytest.fixture(name="base_url", scope="module")
 def base_url_fixture(use_index: UseIndex) -> Iterator[str]:
-    """Serve the node with uvicorn on a free local port in a thread."""
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(use_index.settings), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    """Serve the node over the indexed scenario on a free local port."""
+    with served(use_index.settings) as url:
+        yield url
 
 
 @pytest.fixture(name="page", scope="module")
 def page_fixture() -> Iterator[Page]:
     """One headless Chromium page (no `playwright install`)."""
     with sync_playwright() as p:
-        browser: Browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser: Browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context(
             viewport={"width": 1280, "height": 900}, accept_downloads=True
         )

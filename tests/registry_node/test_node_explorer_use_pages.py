@@ -14,15 +14,12 @@ import pytest
 from eth_utils.crypto import keccak
 from fastapi.testclient import TestClient
 from test_node_enterprise_summary import YEAR, enterprise_scenario
-from web3 import Web3
+from test_node_explorer_support import indexed_scenario
 
 from carbon_chain.devchain import DevRegistry
 from carbon_chain.domain import RetirementPurpose
-from registry_node import migrate
 from registry_node.app import create_app
 from registry_node.config import Settings
-from registry_node.db import make_engine
-from registry_node.indexer.scanner import Scanner
 
 TONNE = 1_000_000
 DAY = 24 * 3600
@@ -78,35 +75,22 @@ def _more(dev: DevRegistry, ids: dict[str, Any]) -> None:
     ids["wuchang"] = wuchang
 
 
+def _use_scenario(dev: DevRegistry, datasets: Path) -> dict[str, Any]:
+    ids = enterprise_scenario(dev)
+    _more(dev, ids)
+    return ids
+
+
 @pytest.fixture(name="use_index", scope="module")
 def use_index_fixture(
-    deployed: DevRegistry, w3: Web3, tmp_path_factory: pytest.TempPathFactory
+    deployed: DevRegistry, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[UseIndex]:
-    """Run the scenario once, index it into SQLite, and revert the chain afterwards."""
-    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
-    tmp: Path = tmp_path_factory.mktemp("use-pages")
-    manifest = tmp / "deployment.json"
-    deployed.deployment.save(manifest)
-    settings = Settings(
-        database_url=f"sqlite:///{tmp / 'index.db'}",
-        rpc_url=deployed.w3.provider.endpoint_uri,  # type: ignore[attr-defined]
-        manifest_path=manifest,
-        datasets_dir=tmp / "datasets",
-        run_indexer=False,
-        page_max_limit=100,
-    )
-    engine = make_engine(settings)
-    try:
-        migrate.upgrade(engine)
-        ids = enterprise_scenario(deployed)
-        _more(deployed, ids)
-        Scanner(deployed.w3, engine, deployed.deployment, settings).sync()
-    finally:
-        engine.dispose()
-    try:
+    """The enterprise scenario plus an event and a compensation, indexed once per module."""
+    with indexed_scenario(deployed, tmp_path_factory, "use-pages", _use_scenario) as (
+        settings,
+        ids,
+    ):
         yield UseIndex(settings=settings, ids=ids, dev=deployed)
-    finally:
-        w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
 
 
 @pytest.fixture(name="client", scope="module")

@@ -177,7 +177,11 @@ def run_audit(
         say(f"cross-checking the node at {node}")
         try:
             view = fetch_node(
-                node, sorted(state.batches), sorted(state.retirements), sorted(state.events)
+                node,
+                sorted(state.batches),
+                sorted(state.retirements),
+                sorted(state.events),
+                state=state,
             )
         except RuntimeError as exc:
             raise AuditError(str(exc)) from exc

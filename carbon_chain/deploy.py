@@ -1,4 +1,4 @@
-"""Deploy the registry from source: compile, deploy, connect its three contracts, write a manifest."""
+"""Deploy the registry from source: compile, deploy, connect its contracts, write a manifest."""
 
 from __future__ import annotations
 

@@ -235,8 +235,10 @@ def synthesize(db: Path, events: int) -> dict[str, Any]:
             ],
         )
     con.execute(
-        "INSERT INTO index_cursor VALUES (1,31337,?,?,1,?,?,?,0)",
-        (accounts[0], accounts[1], h, events // 100, h),
+        "INSERT INTO index_cursor (id,chain_id,registry_address,ledger_address,market_address,"
+        "deploy_block,deploy_block_hash,block_number,block_hash,updated_at) "
+        "VALUES (1,31337,?,?,?,1,?,?,?,0)",
+        (accounts[0], accounts[1], accounts[2], h, events // 100, h),
     )
     con.commit()
     con.execute("ANALYZE")

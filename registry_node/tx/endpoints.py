@@ -250,8 +250,9 @@ async def relay_raw(
     ] = None,
 ) -> JSONResponse:
     """Relay a transaction a self-custody user signed, after checking its chain id, that it
-    calls the registry, the ledger or the market, that its selector is one of their functions and that it
-    sends no value; it is simulated first and tracked to its receipt like the node's own."""
+    calls the registry, the ledger or the market, that its selector is one of their functions
+    and that it sends no value; it is simulated first and tracked to its receipt like the
+    node's own."""
     request.state.tx_op = "relay"
     if RELAY not in principal.ops:
         raise Forbidden("this token may not relay transactions")

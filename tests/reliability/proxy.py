@@ -54,19 +54,23 @@ class TcpProxy:
         self.delay, self.refuse, self.blackhole = 0.0, False, False
 
     def cut(self) -> None:
-        """Drop every open connection (RST), as a network cut would."""
-        with self._lock:
-            socks = list(self._open)
-            self._open.clear()
-        for s in socks:
-            _reset(s)
+        """Drop every open connection (RST), as a network cut would (each counts as a fault)."""
+        self.faulted += self._drop()
 
     def close(self) -> None:
         """Stop accepting and drop everything."""
         self._closed.set()
         with contextlib.suppress(OSError):
             self._listener.close()
-        self.cut()
+        self._drop()
+
+    def _drop(self) -> int:
+        with self._lock:
+            socks = list(self._open)
+            self._open.clear()
+        for s in socks:
+            _reset(s)
+        return len(socks)
 
     def __enter__(self) -> TcpProxy:
         return self

@@ -7,6 +7,7 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {ICarbonLedger} from "./interfaces/ICarbonLedger.sol";
+import {ICarbonMarket} from "./interfaces/ICarbonMarket.sol";
 import {ICarbonRegistry} from "./interfaces/ICarbonRegistry.sol";
 import {Roles} from "./libraries/Roles.sol";
 import {
@@ -170,6 +171,10 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
     function setMarket(address market_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (_market != address(0)) revert LedgerMarketAlreadySet(_market);
         if (market_ == address(0)) revert LedgerZeroAddress("market");
+        // The hooks it gets mint and move credits: it must be a market built for this ledger.
+        if (market_.code.length == 0 || ICarbonMarket(market_).ledger() != address(this)) {
+            revert LedgerInvalidMarket(market_);
+        }
         _market = market_;
         emit MarketConnected(market_);
     }
@@ -336,6 +341,9 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
         uint32 region
     ) external nonReentrant returns (uint256 certificateId) {
         if (purpose == RetirementPurpose.EVENT_NEUTRALITY) revert LedgerEventRetirementRequired();
+        // Compliance use is capped and checked for eligibility by the CarbonMarket (lock → export);
+        // a plain retirement labelled as a compliance offset would sidestep both.
+        if (purpose == RetirementPurpose.COMPLIANCE_OFFSET) revert LedgerComplianceViaMarket();
         // A compensation certificate must name its court case (the hash of the case reference).
         if (purpose == RetirementPurpose.ECOLOGICAL_COMPENSATION && referenceHash == 0) {
             revert LedgerReferenceRequired(purpose);

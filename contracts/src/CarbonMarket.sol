@@ -20,7 +20,9 @@ import {
     ImportInput,
     Redemption
 } from "./types/MarketTypes.sol";
-import {AccountKind, AccountStatus, Batch, MethodologyKind} from "./types/RegistryTypes.sol";
+import {
+    AccountKind, AccountStatus, Batch, MethodologyKind, Project, ProjectStatus
+} from "./types/RegistryTypes.sol";
 
 /// @title CarbonMarket
 /// @notice Hubei compliance use (eligibility and per-entity caps enforced here), imports from partner
@@ -181,8 +183,10 @@ contract CarbonMarket is ICarbonMarket, EIP712, ReentrancyGuardTransient {
         if (b.vintage < terms.minVintage || b.vintage > terms.maxVintage) {
             revert MarketVintageNotEligible(batchId, b.vintage, year);
         }
-        uint256 methodologyId = _registry.getProject(b.projectId).methodologyId;
-        if (!_eligible[year][methodologyId]) revert MarketMethodologyNotEligible(batchId, methodologyId, year);
+        Project memory p = _registry.getProject(b.projectId);
+        // Credits of a suspended (or closed, rejected) project are not surrendered to the market.
+        if (p.status != ProjectStatus.REGISTERED) revert MarketProjectNotRegistered(batchId, b.projectId, p.status);
+        if (!_eligible[year][p.methodologyId]) revert MarketMethodologyNotEligible(batchId, p.methodologyId, year);
     }
 
     function _complianceYear(uint16 year) private view returns (ComplianceYear memory terms) {

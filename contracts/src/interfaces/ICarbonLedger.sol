@@ -71,6 +71,10 @@ interface ICarbonLedger {
     /// @notice Only the connected CarbonMarket may call this (it also settles the locks it opened).
     error LedgerOnlyMarket(address caller);
     error LedgerMarketAlreadySet(address market);
+    /// @notice The address is not a CarbonMarket connected to this ledger.
+    error LedgerInvalidMarket(address market);
+    /// @notice Compliance use goes through the CarbonMarket (capped, eligibility-checked), not `retire`.
+    error LedgerComplianceViaMarket();
     /// @notice This purpose needs a reference hash (the court case of an ecological compensation).
     error LedgerReferenceRequired(RetirementPurpose purpose);
 

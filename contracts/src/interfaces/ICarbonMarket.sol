@@ -10,6 +10,7 @@ import {
     ImportInput,
     Redemption
 } from "../types/MarketTypes.sol";
+import {ProjectStatus} from "../types/RegistryTypes.sol";
 
 /// @title The registry's links to other markets: Hubei compliance use, imports from partner
 /// platforms, and redemption of personal points for incentives
@@ -35,6 +36,8 @@ interface ICarbonMarket {
     /// @notice The batch's methodology is not eligible in this compliance year.
     error MarketMethodologyNotEligible(uint256 batchId, uint256 methodologyId, uint16 year);
     error MarketVintageNotEligible(uint256 batchId, uint16 vintage, uint16 year);
+    /// @notice The batch's project is not REGISTERED (e.g. suspended): its credits are not surrendered.
+    error MarketProjectNotRegistered(uint256 batchId, uint256 projectId, ProjectStatus status);
     /// @notice Personal points are not eligible for compliance use.
     error MarketPointsNotEligible(uint256 batchId);
     /// @notice Only PROJECT methodologies can be made eligible (a personal scenario's points never are).

@@ -205,7 +205,7 @@ contract RegistryGasBench is GasBenchBase {
     function test_gas_retire() public {
         bytes memory data = abi.encodeCall(
             ICarbonLedger.retire,
-            (heldBatch, TONNE, enterprise, RetirementPurpose.COMPLIANCE_OFFSET, REFERENCE, WUHAN)
+            (heldBatch, TONNE, enterprise, RetirementPurpose.VOLUNTARY, REFERENCE, WUHAN)
         );
         (, bytes memory result) = _measure("retire", proponent, address(ledger), data);
         assertEq(ledger.getRetirement(abi.decode(result, (uint256))).amount, TONNE);

@@ -3,6 +3,8 @@ pragma solidity 0.8.30;
 
 import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
 
+import {CarbonLedger} from "../../src/CarbonLedger.sol";
+import {CarbonMarket} from "../../src/CarbonMarket.sol";
 import {LedgerFixture} from "../utils/LedgerFixture.sol";
 import {MarketFixture} from "../utils/MarketFixture.sol";
 import {ICarbonLedger} from "../../src/interfaces/ICarbonLedger.sol";
@@ -18,7 +20,12 @@ import {
 
 /// @notice setMarket, before any market is connected.
 contract CarbonLedgerSetMarketTest is LedgerFixture {
-    address internal marketAddress = makeAddr("market");
+    address internal marketAddress;
+
+    function setUp() public override {
+        super.setUp();
+        marketAddress = address(new CarbonMarket(address(registry), address(ledger)));
+    }
 
     function test_SetMarket_ConnectsOnce() public {
         vm.expectEmit(address(ledger));
@@ -27,9 +34,27 @@ contract CarbonLedgerSetMarketTest is LedgerFixture {
         ledger.setMarket(marketAddress);
         assertEq(ledger.market(), marketAddress);
 
+        address another = address(new CarbonMarket(address(registry), address(ledger)));
         vm.expectRevert(abi.encodeWithSelector(ICarbonLedger.LedgerMarketAlreadySet.selector, marketAddress));
         vm.prank(admin);
-        ledger.setMarket(makeAddr("another market"));
+        ledger.setMarket(another);
+    }
+
+    /// @notice The hooks mint and move credits: an account without code is refused.
+    function test_RevertWhen_SetMarketNotAContract() public {
+        address eoa = makeAddr("not a market");
+        vm.expectRevert(abi.encodeWithSelector(ICarbonLedger.LedgerInvalidMarket.selector, eoa));
+        vm.prank(admin);
+        ledger.setMarket(eoa);
+    }
+
+    /// @notice A market built for another ledger is refused.
+    function test_RevertWhen_SetMarketOfAnotherLedger() public {
+        CarbonLedger other = new CarbonLedger(address(registry), "");
+        address foreign = address(new CarbonMarket(address(registry), address(other)));
+        vm.expectRevert(abi.encodeWithSelector(ICarbonLedger.LedgerInvalidMarket.selector, foreign));
+        vm.prank(admin);
+        ledger.setMarket(foreign);
     }
 
     function test_RevertWhen_SetMarketZeroAddress() public {
@@ -336,8 +361,15 @@ contract CarbonLedgerCompensationReferenceTest is LedgerFixture {
         uint256 batchId = _projectBatch(2 * TONNE);
         vm.startPrank(proponent);
         ledger.retire(batchId, TONNE, proponent, RetirementPurpose.VOLUNTARY, bytes32(0), WUHAN);
-        ledger.retire(batchId, TONNE, proponent, RetirementPurpose.COMPLIANCE_OFFSET, bytes32(0), WUHAN);
+        ledger.retire(batchId, TONNE, proponent, RetirementPurpose.INCENTIVE_REDEMPTION, bytes32(0), WUHAN);
         vm.stopPrank();
         assertEq(ledger.getBatchSupply(batchId).retired, 2 * TONNE);
+    }
+
+    function test_RevertWhen_RetireAsComplianceOffset() public {
+        uint256 batchId = _projectBatch(TONNE);
+        vm.prank(proponent);
+        vm.expectRevert(ICarbonLedger.LedgerComplianceViaMarket.selector);
+        ledger.retire(batchId, TONNE, proponent, RetirementPurpose.COMPLIANCE_OFFSET, REFERENCE, WUHAN);
     }
 }

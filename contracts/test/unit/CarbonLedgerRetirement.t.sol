@@ -63,7 +63,7 @@ contract CarbonLedgerRetirementTest is LedgerFixture {
     function test_Retire_CertificatesFollowConsumedSerials() public {
         uint256 first = _retireAs(proponent, TONNE, RetirementPurpose.VOLUNTARY);
         uint256 cancellation = _cancel(batchId, proponent, 2 * TONNE);
-        uint256 second = _retireAs(proponent, TONNE, RetirementPurpose.COMPLIANCE_OFFSET);
+        uint256 second = _retireAs(proponent, TONNE, RetirementPurpose.INCENTIVE_REDEMPTION);
         assertEq(first, serialStart);
         assertEq(cancellation, serialStart + TONNE);
         assertEq(second, serialStart + 3 * TONNE);

@@ -18,7 +18,8 @@ import {
     CancellationKind,
     Lock,
     LockStatus,
-    MethodologyKind
+    MethodologyKind,
+    ProjectStatus
 } from "../../src/types/RegistryTypes.sol";
 
 /// @notice Hubei compliance use: the agency's terms (year, eligible methodologies, covered entities),
@@ -363,6 +364,19 @@ contract CarbonMarketComplianceTest is MarketFixture {
     function test_RevertWhen_UseForComplianceUnknownBatch() public {
         vm.expectRevert(abi.encodeWithSelector(ICarbonLedger.LedgerUnknownBatch.selector, 99));
         _use(99, TONNE);
+    }
+
+    /// @notice A suspended project's credits stay held but are not surrendered to the market.
+    function test_RevertWhen_UseForComplianceProjectSuspended() public {
+        uint256 projectId = ledger.getBatch(batchId).projectId;
+        vm.prank(registrar);
+        registry.suspendProject(projectId, "fraud investigation");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICarbonMarket.MarketProjectNotRegistered.selector, batchId, projectId, ProjectStatus.SUSPENDED
+            )
+        );
+        _use(batchId, TONNE);
     }
 
     function test_RevertWhen_UseForComplianceVintageBeforeRange() public {

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from registry_node.common.pagination import PageParams
 from registry_node.common.repo import paged
-from registry_node.db import Uint256
 from registry_node.models.index import (
     ComplianceEligibility,
     ComplianceUse,
     ComplianceYear,
-    CoveredEntity,
     CreditImport,
     EventLog,
     Methodology,
@@ -59,26 +57,6 @@ def eligibility(session: Session, year: int) -> Sequence[Row[ComplianceEligibili
         .join(Methodology, Methodology.methodology_id == ComplianceEligibility.methodology_id)
         .where(ComplianceEligibility.year == year)
         .order_by(ComplianceEligibility.methodology_id)
-        .limit(MAX_ROWS)
-    )
-    return session.execute(stmt).all()
-
-
-def covered_entities(session: Session, year: int) -> Sequence[Row[CoveredEntity, int]]:
-    """Return the year's covered entities with their use (Σ pending + exported uses)."""
-    used = (
-        select(func.coalesce(func.sum(ComplianceUse.amount), 0, type_=Uint256()))
-        .where(
-            ComplianceUse.year == CoveredEntity.year,
-            ComplianceUse.entity == CoveredEntity.entity,
-            ComplianceUse.status.in_((PENDING, EXPORTED)),
-        )
-        .scalar_subquery()
-    )
-    stmt = (
-        select(CoveredEntity, used)
-        .where(CoveredEntity.year == year)
-        .order_by(CoveredEntity.entity)
         .limit(MAX_ROWS)
     )
     return session.execute(stmt).all()

@@ -6,6 +6,7 @@ Included into `pages.router` at the end of `pages.py`; the helpers come from the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request, Response
@@ -18,7 +19,9 @@ from registry_node.account.schemas import AccountSummaryOut, ImportReceivedOut
 from registry_node.common.deps import DbSession
 from registry_node.common.enums import MethodologyKind
 from registry_node.common.pagination import Page, PageParams
-from registry_node.common.types import checksum_address
+from registry_node.common.types import Amount, checksum_address
+from registry_node.compliance import service as compliance
+from registry_node.compliance.schemas import CoveredEntityOut
 from registry_node.errors import Invalid, NotFound
 from registry_node.explorer import columns as cols
 from registry_node.explorer import i18n
@@ -177,14 +180,6 @@ class _Eligibility:
     block_number: int
 
 
-@dataclass(frozen=True)
-class _Entity:
-    entity: str
-    verified_emissions: int
-    cap: int
-    used: int
-
-
 YEARS: list[Column[ComplianceYear]] = [
     Column("year", lambda y, _l: Cell(str(y.year), f"/compliance/{y.year}"), lambda y: str(y.year)),
     Column(
@@ -204,20 +199,22 @@ ELIGIBILITY: list[Column[_Eligibility]] = [
     cols.number("block_number", lambda e: e.block_number),
 ]
 
-ENTITIES: list[Column[_Entity]] = [
+
+def _grams(name: str, amount: Callable[[CoveredEntityOut], Amount]) -> Column[CoveredEntityOut]:
+    return Column(
+        name,
+        lambda e, _l: Cell(amount(e).tonnes, numeric=True),
+        lambda e: amount(e).grams,
+    )
+
+
+# The API's rows (`compliance.service.entities`): cap under the year's current cap share.
+ENTITIES: list[Column[CoveredEntityOut]] = [
     cols.address("entity", lambda e: e.entity),
-    Column(
-        "verified_emissions",
-        lambda e, _l: Cell(format_tonnes(e.verified_emissions), numeric=True),
-        lambda e: str(e.verified_emissions),
-    ),
-    Column("cap", lambda e, _l: Cell(format_tonnes(e.cap), numeric=True), lambda e: str(e.cap)),
-    Column("used", lambda e, _l: Cell(format_tonnes(e.used), numeric=True), lambda e: str(e.used)),
-    Column(
-        "available",
-        lambda e, _l: Cell(format_tonnes(max(0, e.cap - e.used)), numeric=True),
-        lambda e: str(max(0, e.cap - e.used)),
-    ),
+    _grams("verified_emissions", lambda e: e.verified_emissions),
+    _grams("cap", lambda e: e.cap),
+    _grams("used", lambda e: e.used),
+    _grams("available", lambda e: e.available),
 ]
 
 USES = [cols.address("entity", lambda u: u.entity), *cols.COMPLIANCE_USES]
@@ -256,10 +253,8 @@ def compliance_page(year: str, request: Request, session: DbSession) -> Response
         _Eligibility(e.methodology_id, f"{m.code} v{m.version}", e.eligible, e.block_number)
         for e, m in market.eligibility(session, number)
     ]
-    entities = [
-        _Entity(c.entity, c.verified_emissions, c.cap, int(used))
-        for c, used in market.covered_entities(session, number)
-    ]
+    every = PageParams(limit=market.MAX_ROWS, offset=0)
+    entities = compliance.entities(session, number, every, None).items
     uses = [statements.use_out(u) for u in market.compliance_uses(session, number)]
     sections = [
         (t("section.eligible"), table(ELIGIBILITY, eligible, lang)),

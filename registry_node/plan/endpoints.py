@@ -17,11 +17,15 @@ router = APIRouter(prefix="/v1/retirement-plans", tags=["retirement plans"])
     response_model=PlanOut,
     summary="Plan a retirement, paired-assistance regions first",
     responses={
-        409: {
-            "description": "Usable holdings do not cover the amount (the body says how much "
-            "is missing)",
+        404: {
+            "description": "Unknown holder (not a registered account) or unknown event",
             "content": {"application/json": {"schema": ERROR_REF}},
-        }
+        },
+        409: {
+            "description": "The holder's account is not ACTIVE, or usable holdings do not cover "
+            "the amount (the body then says how much is missing)",
+            "content": {"application/json": {"schema": ERROR_REF}},
+        },
     },
 )
 def create_plan(session: DbSession, body: PlanIn) -> PlanOut:

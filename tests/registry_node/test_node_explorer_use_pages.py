@@ -71,6 +71,10 @@ def _more(dev: DevRegistry, ids: dict[str, Any]) -> None:
         ),
     )
     ids["compensation"] = _arg(dev, receipt, dev.reg.ledger, "CreditsRetired", "certificateId")
+    # The agency re-sets the year's terms with a 15 % cap share: the covered entity's cap is now
+    # 15 t (its CoveredEntitySet event still says 10 t).
+    terms = (2024, YEAR, 1500, dev.now() + 365 * DAY)
+    dev.send(a.agency, dev.reg.market.functions.setComplianceYear(YEAR, terms))
     ids["event"] = event
     ids["wuchang"] = wuchang
 
@@ -163,12 +167,18 @@ def test_enterprise_statement_page(client: TestClient, use_index: UseIndex) -> N
 def test_compliance_and_import_pages(client: TestClient, use_index: UseIndex) -> None:
     e = use_index.dev.actors.proponent.address
     index = client.get("/compliance", params={"lang": "en"}).text
-    assert f'href="/compliance/{YEAR}"' in index and "10.00%" in index
+    assert f'href="/compliance/{YEAR}"' in index and "15.00%" in index
     year = _text(client.get(f"/compliance/{YEAR}", params={"lang": "en"}).text)
     assert "2024 ~ 2026" in year and "WHCI-PV-001 v1" in year
-    # 100 t verified, cap 10 t, used 4 t (the released 1 t gives back), 6 t available.
-    assert "100.000000" in year and "10.000000" in year and "4.000000" in year
-    assert "6.000000" in year and "Exported (cancelled)" in year and "Released" in year
+    # 100 t verified, cap 15 t under the year's current terms (not the 10 t of CoveredEntitySet),
+    # used 4 t (the released 1 t gives back), 11 t available: the same as the API.
+    assert "100.000000" in year and "15.000000" in year and "4.000000" in year
+    assert "11.000000" in year and "Exported (cancelled)" in year and "Released" in year
+    assert "10.000000" not in year
+    api = client.get(f"/v1/compliance/years/{YEAR}/entities").json()["items"]
+    assert [(r["cap"]["tonnes"], r["available"]["tonnes"]) for r in api] == [
+        ("15.000000", "11.000000")
+    ]
     assert e[:10] in year
     import_id = _import_id(client, use_index)
     imports = client.get("/imports", params={"lang": "en"}).text

@@ -368,8 +368,9 @@ class Node:
         r.raise_for_status()
         return r.json()
 
-    def post(self, path: str, body: dict[str, Any]) -> Any:
-        r = self.http.post(path, json=body)
+    def post(self, path: str, body: dict[str, Any], token: str | None = None) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token is not None else None
+        r = self.http.post(path, json=body, headers=headers)
         if r.status_code >= 400:
             raise DemoError(f"POST {path}: HTTP {r.status_code} {r.text[:400]}")
         return r.json()
@@ -926,7 +927,10 @@ class Scenario:
     def compensation(self, batch: int) -> dict[str, Any]:
         """Ecological-damage compensation: retirement naming its court case."""
         case = "(2026)鄂01民初1234号 长江武汉段非法采砂生态环境损害赔偿案"
-        reference = self.node.post("/v1/references", {"kind": "court_case", "text": case})
+        # Storing a reference needs an API token: the buyer, who retires with it, sends it.
+        reference = self.node.post(
+            "/v1/references", {"kind": "court_case", "text": case}, self.tokens["buyer"]
+        )
         body = {
             "batch_id": batch,
             "amount": 2 * TONNE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
 from registry_node.common.pagination import PageParams
@@ -17,16 +17,15 @@ from registry_node.models.index import (
     ComplianceUse,
     CreditImport,
     EventLog,
-    IndexedBlock,
     Methodology,
     Project,
     Redemption,
     Retirement,
+    Transfer,
 )
 
 MAX_HOLDINGS = 10_000
-MAX_RECORDS = 50_000  # rows of one kind read for an account summary
-TRANSFER_EVENTS = ("TransferSingle", "TransferBatch")
+MAX_RECORDS = 50_000  # rows of one kind in an account statement (one more is read to tell)
 
 
 def get(session: Session, address: str) -> Account | None:
@@ -87,34 +86,21 @@ def holdings(session: Session, address: str) -> Sequence[Row[Balance, Batch, Pro
         .join(Methodology, Methodology.methodology_id == Project.methodology_id)
         .where(Balance.holder == address, Balance.amount > 0)
         .order_by(Balance.batch_id)
-        .limit(MAX_HOLDINGS)
+        .limit(MAX_HOLDINGS + 1)
     )
     return session.execute(stmt).all()
 
 
-def transfer_logs(
-    session: Session, address: str
-) -> Sequence[Row[str, str, int, int | None, str, int]]:
-    """Return (name, args JSON, block, block time, tx hash, log index) of the ERC-1155 transfer
-    logs naming `address` (checksummed), in chain order."""
+def transfers_of(session: Session, address: str) -> Sequence[Transfer]:
+    """Return the transfer items (mints and burns included) from or to `address`, in chain
+    order; at most MAX_RECORDS + 1, so a caller can tell that the list was cut."""
     stmt = (
-        select(
-            EventLog.name,
-            EventLog.args,
-            EventLog.block_number,
-            IndexedBlock.timestamp,
-            EventLog.tx_hash,
-            EventLog.log_index,
-        )
-        .outerjoin(IndexedBlock, IndexedBlock.number == EventLog.block_number)
-        .where(
-            EventLog.name.in_(TRANSFER_EVENTS),
-            EventLog.args.contains(f'"{address}"', autoescape=True),
-        )
-        .order_by(EventLog.block_number, EventLog.log_index)
-        .limit(MAX_RECORDS)
+        select(Transfer)
+        .where(or_(Transfer.sender == address, Transfer.recipient == address))
+        .order_by(Transfer.block_number, Transfer.log_index, Transfer.item)
+        .limit(MAX_RECORDS + 1)
     )
-    return session.execute(stmt).all()
+    return session.execute(stmt).scalars().all()
 
 
 def batches_of(session: Session, batch_ids: set[int]) -> dict[int, Batch]:
@@ -131,7 +117,7 @@ def retirements_of(session: Session, address: str) -> Sequence[Retirement]:
         select(Retirement)
         .where(Retirement.holder == address)
         .order_by(Retirement.block_number, Retirement.log_index)
-        .limit(MAX_RECORDS)
+        .limit(MAX_RECORDS + 1)
     )
     return session.execute(stmt).scalars().all()
 
@@ -142,7 +128,7 @@ def cancellations_of(session: Session, address: str) -> Sequence[Cancellation]:
         select(Cancellation)
         .where(Cancellation.holder == address)
         .order_by(Cancellation.block_number, Cancellation.log_index)
-        .limit(MAX_RECORDS)
+        .limit(MAX_RECORDS + 1)
     )
     return session.execute(stmt).scalars().all()
 
@@ -153,7 +139,7 @@ def compliance_uses_of(session: Session, address: str) -> Sequence[ComplianceUse
         select(ComplianceUse)
         .where(ComplianceUse.entity == address)
         .order_by(ComplianceUse.use_id)
-        .limit(MAX_RECORDS)
+        .limit(MAX_RECORDS + 1)
     )
     return session.execute(stmt).scalars().all()
 
@@ -164,7 +150,7 @@ def imports_to(session: Session, address: str) -> Sequence[CreditImport]:
         select(CreditImport)
         .where(CreditImport.recipient == address)
         .order_by(CreditImport.import_id)
-        .limit(MAX_RECORDS)
+        .limit(MAX_RECORDS + 1)
     )
     return session.execute(stmt).scalars().all()
 
@@ -175,6 +161,6 @@ def redemptions_of(session: Session, address: str) -> Sequence[Redemption]:
         select(Redemption)
         .where(Redemption.citizen == address)
         .order_by(Redemption.redemption_id)
-        .limit(MAX_RECORDS)
+        .limit(MAX_RECORDS + 1)
     )
     return session.execute(stmt).scalars().all()

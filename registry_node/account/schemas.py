@@ -173,7 +173,11 @@ class AccountSummaryOut(BaseModel):
         description="Cancellations of its credits, exports included (the year's)"
     )
     compliance_uses: list[AccountComplianceUseOut] = Field(
-        description="Compliance uses (requested in the year)"
+        description="Compliance uses (of that compliance year)"
     )
     imports: list[ImportReceivedOut] = Field(description="Imports received (in the year)")
     years: list[YearSummaryOut] = Field(description="Yearly summary, oldest first")
+    truncated: bool = Field(
+        description="True when a list reached the node's limit (50,000 records of one kind, "
+        "10,000 holdings): the statement is then incomplete and its summary does not add up"
+    )

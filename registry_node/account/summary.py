@@ -1,16 +1,18 @@
 """The enterprise carbon-account statement: holdings, movements, uses and a yearly summary.
 
-Every balance change is read from the account's ERC-1155 transfer logs, so the summary adds
-up to the balances: Σ net_change over all years = Σ holdings now.
+Every balance change is read from the `transfers` table (each item of the ledger's ERC-1155
+transfer logs, mints and burns included, indexed by sender and recipient), so the summary adds
+up to the balances: Σ net_change over all years = Σ holdings now. Each list is capped at
+MAX_RECORDS; a statement that reached a cap says so (`truncated`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -29,12 +31,13 @@ from registry_node.common.enums import CancellationKind, MethodologyKind, name_o
 from registry_node.common.types import ZERO_ADDRESS, Amount
 from registry_node.errors import NotFound
 from registry_node.indexer.cursor import load_cursor
-from registry_node.models.index import ComplianceUse, CreditImport
+from registry_node.models.index import ComplianceUse, CreditImport, Transfer
 from registry_node.plan.regions import is_paired, paired_regions, region_name
 from registry_node.plan.schemas import PairedShareOut
 from registry_node.retirement.service import cancellation_out, outs
 from registry_node.stats.repository import year_of
 
+T = TypeVar("T")
 USE_STATUS = {1: "PENDING", 2: "EXPORTED", 3: "RELEASED"}
 RELEASED = 3
 INCOMING = frozenset({"issued", "claimed", "imported", "transfer_in", "released"})
@@ -70,14 +73,6 @@ def _year(ts: int | None) -> int | None:
     return year_of(ts) if ts else None
 
 
-def _items(name: str, args: dict[str, str]) -> Iterator[tuple[int, int]]:
-    if name == "TransferSingle":
-        yield int(args["id"]), int(args["value"])
-        return
-    for batch_id, value in zip(args["ids"], args["values"], strict=True):
-        yield int(batch_id), int(value)
-
-
 @dataclass
 class _Context:
     address: str
@@ -103,49 +98,67 @@ def _kind(ctx: _Context, sender: str, recipient: str, batch_id: int, tx: str) ->
     return "redeemed" if tx in ctx.redeem_txs else "transfer_out"
 
 
-def movements(session: Session, address: str) -> list[MovementOut]:
-    """Return every balance change of the address, in chain order."""
+def _sides(ctx: _Context, t: Transfer) -> list[MovementOut]:
+    """Return the account's movements of one transfer item (two for a move to itself)."""
+    address, sender, recipient = ctx.address, t.sender, t.recipient
+    batch_id, tx = t.batch_id, t.tx_hash
+    kinds = []
+    if recipient == address:
+        kinds.append(_kind(ctx, sender, address, batch_id, tx))
+    if sender == address:
+        self_move = recipient == address
+        kinds.append("transfer_out" if self_move else _kind(ctx, address, recipient, batch_id, tx))
+    out = []
+    for kind in kinds:
+        incoming = kind in INCOMING
+        other = sender if incoming else recipient
+        out.append(
+            MovementOut(
+                kind=kind,
+                batch_id=batch_id,
+                amount=Amount.of(t.amount),
+                incoming=incoming,
+                counterparty=None if other == ZERO_ADDRESS else other,
+                time=t.block_time,
+                year=_year(t.block_time),
+                block_number=t.block_number,
+                tx_hash=tx,
+            )
+        )
+    return out
+
+
+def _capped(rows: Sequence[T], cap: int | None = None) -> tuple[Sequence[T], bool]:
+    """Return at most `cap` (MAX_RECORDS) rows and whether there were more (repositories read
+    one more than they return)."""
+    limit = repository.MAX_RECORDS if cap is None else cap
+    return rows[:limit], len(rows) > limit
+
+
+def _movements(session: Session, address: str) -> tuple[list[MovementOut], bool]:
+    """Return every balance change of the address in chain order, and whether it was cut."""
     cursor = load_cursor(session.connection())
-    logs = repository.transfer_logs(session, address)
-    parsed = [(row, json.loads(row[1])) for row in logs]
-    ids = {b for row, args in parsed for b, _ in _items(row[0], args)}
+    transfers, cut = _capped(repository.transfers_of(session, address))
+    ids = {t.batch_id for t in transfers}
+    imports, cut_imports = _capped(repository.imports_to(session, address))
+    retirements, cut_retirements = _capped(repository.retirements_of(session, address))
+    redemptions, cut_redemptions = _capped(repository.redemptions_of(session, address))
     ctx = _Context(
         address=address,
         ledger=cursor.ledger if cursor is not None else None,
-        import_batches={i.batch_id for i in repository.imports_to(session, address)},
-        retire_txs={r.tx_hash for r in repository.retirements_of(session, address)},
-        redeem_txs={r.tx_hash for r in repository.redemptions_of(session, address)},
+        import_batches={i.batch_id for i in imports},
+        retire_txs={r.tx_hash for r in retirements},
+        redeem_txs={r.tx_hash for r in redemptions},
         batches={b: row.claim_deadline for b, row in repository.batches_of(session, ids).items()},
     )
-    out: list[MovementOut] = []
-    for (name, _, block, ts, tx, _log), args in parsed:
-        sender, recipient = args["from"], args["to"]
-        for batch_id, value in _items(name, args):
-            sides = []
-            if recipient == address:
-                sides.append(_kind(ctx, sender, address, batch_id, tx))
-            if sender == address:
-                self_move = recipient == address
-                sides.append(
-                    "transfer_out" if self_move else _kind(ctx, address, recipient, batch_id, tx)
-                )
-            for kind in sides:
-                incoming = kind in INCOMING
-                other = sender if incoming else recipient
-                out.append(
-                    MovementOut(
-                        kind=kind,
-                        batch_id=batch_id,
-                        amount=Amount.of(value),
-                        incoming=incoming,
-                        counterparty=None if other == ZERO_ADDRESS else other,
-                        time=ts,
-                        year=_year(ts),
-                        block_number=block,
-                        tx_hash=tx,
-                    )
-                )
-    return out
+    out = [m for t in transfers for m in _sides(ctx, t)]
+    return out, cut or cut_imports or cut_retirements or cut_redemptions
+
+
+def movements(session: Session, address: str) -> list[MovementOut]:
+    """Return every balance change of the address, in chain order (at most MAX_RECORDS
+    transfer items)."""
+    return _movements(session, address)[0]
 
 
 def points_history(session: Session, address: str) -> list[MovementOut]:
@@ -272,20 +285,23 @@ def summary(session: Session, address: str, year: int | None = None) -> AccountS
         NotFound: the address is not a registered account and no credits ever moved through it.
     """
     account = repository.get(session, address)
-    held = holdings(session, address)
+    held, cut_held = _capped(holdings(session, address), repository.MAX_HOLDINGS)
     total = sum(int(h.balance.grams) for h in held)
     paired = sum(int(h.balance.grams) for h in held if h.paired_assistance)
-    cancels = repository.cancellations_of(session, address)
-    uses = repository.compliance_uses_of(session, address)
+    cancels, cut_cancels = _capped(repository.cancellations_of(session, address))
+    uses, cut_uses = _capped(repository.compliance_uses_of(session, address))
     exported = [
         (_year(c.block_time), c.amount) for c in cancels if c.kind == CancellationKind.EXPORT
     ]
     used = [(_year(u.requested_at), u.amount) for u in uses if u.status != RELEASED]
-    years = _years(movements(session, address), exported, used)
+    moves, cut_moves = _movements(session, address)
+    years = _years(moves, exported, used)
     if account is None and not held and not years:
         raise NotFound(f"account {address} is not registered and holds nothing", field="address")
-    retirements = outs(session, repository.retirements_of(session, address))
-    imports = repository.imports_to(session, address)
+    retired, cut_retired = _capped(repository.retirements_of(session, address))
+    retirements = outs(session, retired)
+    imports, cut_imports = _capped(repository.imports_to(session, address))
+    truncated = cut_held or cut_cancels or cut_uses or cut_moves or cut_retired or cut_imports
 
     def keep(ts: int | None) -> bool:
         return year is None or _year(ts) == year
@@ -294,14 +310,16 @@ def summary(session: Session, address: str, year: int | None = None) -> AccountS
         address=address,
         account=account_out(account) if account is not None else None,
         year=year,
-        holdings=held,
+        holdings=list(held),
         held=Amount.of(total),
         held_paired_assistance=PairedShareOut.of(paired, total),
         retirements=[r for r in retirements if keep(r.retired_at)],
         cancellations=[cancellation_out(c) for c in cancels if keep(c.block_time)],
-        compliance_uses=[use_out(u) for u in uses if keep(u.requested_at)],
+        # A use counts in its compliance year, whenever in the calendar it was requested.
+        compliance_uses=[use_out(u) for u in uses if year is None or u.year == year],
         imports=[import_out(i) for i in imports if keep(i.imported_at)],
         years=[y for y in years if year is None or y.year == year],
+        truncated=truncated,
     )
 
 
@@ -329,6 +347,12 @@ def csv_rows(s: AccountSummaryOut) -> Iterator[dict[str, str]]:
     def row(**values: object) -> dict[str, str]:
         return {c: "" if values.get(c) is None else str(values.get(c)) for c in CSV_COLUMNS}
 
+    if s.truncated:
+        yield row(
+            section="truncated",
+            item="true",
+            reference=f"incomplete: a list reached the limit of {repository.MAX_RECORDS} records",
+        )
     for h in s.holdings:
         yield row(
             section="holding",

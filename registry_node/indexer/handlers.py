@@ -102,6 +102,7 @@ def _batch_add(batch_id: int, column: str, delta: int) -> Add:
 
 
 def _transfer(ev: DecodedEvent, item: int, batch_id: int, value: int, t: int | None) -> Insert:
+    # Mints and burns too (sender or recipient ZERO): account statements read only this table.
     row = {
         "tx_hash": hx(ev.tx_hash),
         "log_index": ev.log_index,
@@ -123,8 +124,7 @@ def transfer_single(ev: DecodedEvent, block_time: int | None) -> list[Op]:
         ops.append(_balance(a["id"], a["from"], -a["value"]))
     if a["to"] != ZERO:
         ops.append(_balance(a["id"], a["to"], a["value"]))
-    if a["from"] != ZERO and a["to"] != ZERO:
-        ops.append(_transfer(ev, 0, a["id"], a["value"], block_time))
+    ops.append(_transfer(ev, 0, a["id"], a["value"], block_time))
     return ops
 
 
@@ -136,8 +136,7 @@ def transfer_batch(ev: DecodedEvent, block_time: int | None) -> list[Op]:
             ops.append(_balance(batch_id, a["from"], -value))
         if a["to"] != ZERO:
             ops.append(_balance(batch_id, a["to"], value))
-        if a["from"] != ZERO and a["to"] != ZERO:
-            ops.append(_transfer(ev, item, batch_id, value, block_time))
+        ops.append(_transfer(ev, item, batch_id, value, block_time))
     return ops
 
 

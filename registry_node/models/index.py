@@ -173,6 +173,7 @@ class Claim(Base):
     """A claimed Merkle allocation."""
 
     __tablename__ = "claims"
+    __table_args__ = (Index("ix_claims_account", "account"),)
     batch_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     account: Mapped[str] = mapped_column(ADDRESS, primary_key=True)
     amount: Mapped[int] = mapped_column(Uint256)
@@ -204,6 +205,7 @@ class Cancellation(Base):
     """A cancellation (invalidation, export, expiry, unclaimed remainder) with its reason."""
 
     __tablename__ = "cancellations"
+    __table_args__ = (Index("ix_cancellations_holder", "holder", "block_number", "log_index"),)
     cancellation_id: Mapped[int] = mapped_column(Uint256, primary_key=True)
     batch_id: Mapped[int] = mapped_column(BigInteger, index=True)
     holder: Mapped[str] = mapped_column(ADDRESS)
@@ -355,7 +357,7 @@ class CreditImport(Base):
     period_start: Mapped[int] = mapped_column(BigInteger)
     period_end: Mapped[int] = mapped_column(BigInteger)
     vintage: Mapped[int] = mapped_column(Integer)
-    recipient: Mapped[str] = mapped_column(ADDRESS)
+    recipient: Mapped[str] = mapped_column(ADDRESS, index=True)
     evidence_hash: Mapped[str] = mapped_column(HASH)
     deadline: Mapped[int] = mapped_column(BigInteger)
     digest: Mapped[str] = mapped_column(HASH)
@@ -380,7 +382,8 @@ class Redemption(Base):
 
 
 class Transfer(Base):
-    """A move of credits between two accounts (mints and burns are issuance, claims, cancels)."""
+    """One item of an ERC-1155 transfer log: a move between accounts, or a mint (sender ZERO:
+    issuance, claim, import) or burn (recipient ZERO: retirement, cancellation, export)."""
 
     __tablename__ = "transfers"
     __table_args__ = (

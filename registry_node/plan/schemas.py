@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from registry_node.common.types import Address, Amount, Hash32, Id
+from registry_node.tx.ops import RetirePurpose, refuse_other_paths
 
-PlanPurpose = Literal[
-    "VOLUNTARY", "COMPLIANCE_OFFSET", "ECOLOGICAL_COMPENSATION", "INCENTIVE_REDEMPTION"
-]
+# The `retire` op's purposes: compliance use is not a retirement (use_for_compliance).
+PlanPurpose = Annotated[RetirePurpose, BeforeValidator(refuse_other_paths)]
 
 
 def percent(part: int, total: int) -> str:
@@ -57,7 +57,10 @@ class PlanIn(BaseModel):
         default=None, description="retire only: on whose behalf (default: the holder)"
     )
     purpose: PlanPurpose | None = Field(
-        default=None, description="retire only: purpose (default VOLUNTARY)"
+        default=None,
+        description="retire only: VOLUNTARY (default), ECOLOGICAL_COMPENSATION or "
+        "INCENTIVE_REDEMPTION; COMPLIANCE_OFFSET is refused (422): compliance use goes through "
+        "POST /v1/tx/use_for_compliance",
     )
     reference_hash: Hash32 | None = Field(
         default=None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from carbon_chain.domain import CancellationKind, MethodologyKind
@@ -22,8 +22,10 @@ from registry_node.models.index import (
     Redemption,
     Transfer,
 )
+from registry_node.tx.models import SigningRequest
 
 POINTS = int(MethodologyKind.PERSONAL_SCENARIO)
+ZERO = "0x" + "0" * 40
 
 
 def index_time(session: Session) -> int | None:
@@ -75,11 +77,12 @@ def expiries(session: Session, address: str) -> Sequence[Cancellation]:
 
 
 def transfers_out(session: Session, address: str) -> Sequence[Transfer]:
-    """Return `address`'s transfers of points (only ever to the aggregator)."""
+    """Return `address`'s transfers of points (only ever to the aggregator); burns (expiry,
+    retirement), which `transfers` records too, are not transfers out."""
     stmt = (
         select(Transfer)
         .join(Batch, Batch.batch_id == Transfer.batch_id)
-        .where(Transfer.sender == address, Batch.kind == POINTS)
+        .where(Transfer.sender == address, Transfer.recipient != ZERO, Batch.kind == POINTS)
     )
     return session.execute(stmt).scalars().all()
 
@@ -106,3 +109,18 @@ def expired_holders(session: Session, now: int) -> Sequence[Row[int, str]]:
         .order_by(Balance.batch_id, Balance.holder)
     )
     return session.execute(stmt).all()
+
+
+def open_sweep_calls(session: Session, chain_id: int, ledger: str, since: int) -> Sequence[bytes]:
+    """Return the calldata of cancel_expired signing requests to `ledger` not settled yet:
+    signed or sent (not mined), or received (being signed) and updated at or after `since`."""
+    stmt = select(SigningRequest.calldata).where(
+        SigningRequest.chain_id == chain_id,
+        SigningRequest.op == "cancel_expired",
+        SigningRequest.to == ledger,
+        or_(
+            SigningRequest.state.in_(("signed", "sent")),
+            and_(SigningRequest.state == "received", SigningRequest.updated_at >= since),
+        ),
+    )
+    return session.execute(stmt).scalars().all()

@@ -87,3 +87,8 @@ class SweepOut(BaseModel):
     chunks: list[SweepChunkOut] = Field(description="Transactions sent, in order")
     cancelled: Amount = Field(description="Σ points cancelled")
     dry_run: bool = Field(description="true: found only, nothing sent")
+    in_flight: int = Field(
+        default=0,
+        description="Holders left out because an earlier sweep's cancel_expired transaction "
+        "for them is signed or sent but not mined yet (it will cancel their points)",
+    )

@@ -2,7 +2,9 @@
 
 Candidates come from the index (positive balances of points batches whose expiry has passed at
 the chain's time); the chain's own balances then filter them, so a re-run right after a sweep
-(before the indexer has caught up) sends nothing either. Each batch's holders go out in
+(before the indexer has caught up) sends nothing either. Holders named by an earlier sweep's
+`cancel_expired` request that is signed or sent but not mined yet are left out too, so a re-run
+while those transactions wait for a block sends nothing new. Each batch's holders go out in
 `cancel_expired` transactions of at most 200 holders, signed like any other operation.
 """
 
@@ -10,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 from eth_abi.abi import decode, encode
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from registry_node.common.types import Amount
@@ -30,6 +34,7 @@ log = logging.getLogger(__name__)
 
 OP = "cancel_expired"
 _BALANCE_OF_BATCH = keccak(text="balanceOfBatch(address[],uint256[])")[:4]
+_CANCEL_EXPIRED = keccak(text="cancelExpired(uint256,address[])")[:4]
 _READ_SLICE = 500
 
 
@@ -73,20 +78,40 @@ class ExpirySweep:
             out.update(zip(part, (int(v) for v in values), strict=True))
         return out
 
-    def find(self, now: int) -> dict[int, list[str]]:
-        """Return batch id → holders that still hold expired points on chain."""
+    def in_flight(self) -> dict[int, set[str]]:
+        """Return batch id → holders of cancel_expired requests not mined yet (signed, sent,
+        or being signed), read from the signing service's request table."""
+        since = int(time.time() - self.service.settings.tx_stale_seconds)
+        ledger = self.service.address_of("ledger")
+        with self.service.sessions() as session:
+            calls = repository.open_sweep_calls(session, self.service.chain_id, ledger, since)
+        out: dict[int, set[str]] = defaultdict(set)
+        for calldata in calls:
+            if bytes(calldata[:4]) != _CANCEL_EXPIRED:
+                continue
+            batch_id, holders = decode(["uint256", "address[]"], bytes(calldata[4:]))
+            out[int(batch_id)].update(to_checksum_address(h) for h in holders)
+        return out
+
+    def find(self, now: int) -> tuple[dict[int, list[str]], int]:
+        """Return batch id → holders that still hold expired points on chain and are in no
+        pending sweep transaction, and how many holders such transactions cover."""
         with self.service.sessions() as session:
             rows = repository.expired_holders(session, now)
         indexed: dict[int, list[str]] = defaultdict(list)
         for batch_id, holder in rows:
             indexed[batch_id].append(holder)
+        pending = self.in_flight()
         found: dict[int, list[str]] = {}
+        waiting = 0
         for batch_id, holders in sorted(indexed.items()):
             on_chain = self.balances(batch_id, holders)
-            left = [h for h in holders if on_chain.get(h, 0) > 0]
+            held = [h for h in holders if on_chain.get(h, 0) > 0]
+            left = [h for h in held if h not in pending.get(batch_id, set())]
+            waiting += len(held) - len(left)
             if left:
                 found[batch_id] = left
-        return found
+        return found, waiting
 
     def run(self, principal: Principal, dry_run: bool = False) -> SweepOut:
         """Sweep every expired points batch; return what was cancelled.
@@ -95,7 +120,7 @@ class ExpirySweep:
             Unavailable: the chain RPC or the signer is down (a re-run resumes safely).
         """
         block, now = self.chain_time()
-        found = self.find(now)
+        found, waiting = self.find(now)
         chunks: list[SweepChunkOut] = []
         total = 0
         for batch_id, holders in found.items():
@@ -113,6 +138,7 @@ class ExpirySweep:
             chunks=chunks,
             cancelled=Amount.of(total),
             dry_run=dry_run,
+            in_flight=waiting,
         )
 
     def _send(

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, cast
 from eth_abi.abi import encode
 from eth_typing import ABIFunction
 from eth_utils.abi import function_abi_to_4byte_selector
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from carbon_chain.abi import load_abi
 from carbon_chain.domain import (
@@ -242,15 +242,42 @@ class Transfer(OpRequest):
         return [sender, self.to, self.batch_id, self.amount, b""]
 
 
+# Purposes `retire` takes: EVENT_NEUTRALITY goes through retire_for_event, and Hubei compliance
+# use through the market (use_for_compliance): CarbonLedger.retire reverts
+# LedgerComplianceViaMarket for COMPLIANCE_OFFSET.
+RetirePurpose = Literal["VOLUNTARY", "ECOLOGICAL_COMPENSATION", "INCENTIVE_REDEMPTION"]
+COMPLIANCE_VIA_MARKET = (
+    "COMPLIANCE_OFFSET is not retired: Hubei compliance use goes through the market, "
+    "POST /v1/tx/use_for_compliance (lock, then confirm_compliance_use exports it)"
+)
+_ELSEWHERE = {
+    "COMPLIANCE_OFFSET": COMPLIANCE_VIA_MARKET,
+    "EVENT_NEUTRALITY": "EVENT_NEUTRALITY is retired with POST /v1/tx/retire_for_event",
+}
+
+
+def refuse_other_paths(value: object) -> object:
+    """Refuse a purpose that has its own operation, naming it (a before-validator).
+
+    Raises:
+        ValueError: COMPLIANCE_OFFSET or EVENT_NEUTRALITY.
+    """
+    if isinstance(value, str) and value in _ELSEWHERE:
+        raise ValueError(_ELSEWHERE[value])
+    return value
+
+
 class Retire(OpRequest):
     """Retire the signing key's credits for a beneficiary and purpose (not an event)."""
 
     batch_id: ChainId
     amount: Grams
     beneficiary: Address
-    purpose: Literal[
-        "VOLUNTARY", "COMPLIANCE_OFFSET", "ECOLOGICAL_COMPENSATION", "INCENTIVE_REDEMPTION"
-    ] = Field(description="EVENT_NEUTRALITY goes through retire_for_event")
+    purpose: Annotated[RetirePurpose, BeforeValidator(refuse_other_paths)] = Field(
+        description="VOLUNTARY, ECOLOGICAL_COMPENSATION or INCENTIVE_REDEMPTION; "
+        "EVENT_NEUTRALITY goes through retire_for_event and COMPLIANCE_OFFSET through "
+        "use_for_compliance (the ledger refuses it)"
+    )
     reference_hash: Hash32
     region: Region
 

@@ -7,6 +7,7 @@ that a crash between any two leaves a state the next request or `reconcile` can 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -17,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from eth_abi.abi import decode as abi_decode
+from eth_abi.abi import encode as abi_encode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -41,6 +44,7 @@ from registry_node.tx.ops import (
     CONTRACT_NAMES,
     OPERATIONS,
     ROLE_OPS,
+    ConfirmExport,
     Operation,
     OpRequest,
     encode_call,
@@ -91,6 +95,28 @@ class InProgress(Conflict):
     """A request with this idempotency key is still being processed."""
 
     code = "in_progress"
+
+
+class ComplianceLock(Conflict):
+    """A plain export was asked for a lock held for a Hubei compliance destination."""
+
+    code = "compliance_lock"
+
+
+_GET_LOCK = keccak(text="getLock(uint256)")[:4]
+# CarbonLedger's Lock struct (types/RegistryTypes.sol): holder, amount, status, batchId, lockedAt,
+# destinationHash.
+_LOCK = "(address,uint64,uint8,uint56,uint40,bytes32)"
+
+
+@functools.cache
+def compliance_destinations() -> dict[bytes, int]:
+    """Return destination hash → year for every uint16 year, as CarbonMarket.complianceDestination
+    computes it: keccak256(abi.encode("HUBEI-ETS", year)) (≈0.3 s, once per process)."""
+    # abi.encode(string, uint16): offset of the string (0x40), the year, length 9, the bytes.
+    head = (0x40).to_bytes(32, "big")
+    tail = (9).to_bytes(32, "big") + b"HUBEI-ETS".ljust(32, b"\0")
+    return {keccak(head + year.to_bytes(32, "big") + tail): year for year in range(2**16)}
 
 
 class Reverted(Exception):
@@ -278,6 +304,8 @@ class SigningService:
         prepare = self.preparers.get(op.name)
         if prepare is not None:
             request = prepare(request)
+        if isinstance(request, ConfirmExport):
+            self._refuse_compliance_export(op, request, key.address)
         calldata = self.encode(op, request, key.address)
         record, fresh = self._open_record(
             principal, idempotency_key, digest, op, key, calldata, self.address_of(op.contract)
@@ -285,6 +313,46 @@ class SigningService:
         if not fresh:
             return self._resume(record, digest, key)
         return self._execute_or_release(record, key)
+
+    def _refuse_compliance_export(self, op: Operation, request: ConfirmExport, sender: str) -> None:
+        """Refuse a plain export of a lock held for a Hubei compliance destination.
+
+        The market's own compliance locks revert anyway (LedgerOnlyMarket: only the market
+        settles them), and the normal flow answers with that decoded error. A lock a holder
+        opened with lock_for_export under a compliance destination would, confirmed here, export
+        credits to Hubei outside the year's cap and the export file: that is refused.
+
+        Raises:
+            ComplianceLock: the lock's destination is a compliance year's and the export would
+                go through (409, nothing signed).
+            Unavailable: the chain RPC is down.
+        """
+        ledger = self.address_of("ledger")
+        data = _GET_LOCK + abi_encode(["uint256"], [request.lock_id])
+        try:
+            reply = self.rpc.call("eth_call", [{"to": ledger, "data": "0x" + data.hex()}, "latest"])
+        except RpcUnavailable as exc:
+            raise self._unavailable(f"chain RPC unavailable: {exc.reason}") from None
+        except RpcError as exc:
+            raise self._unavailable(f"getLock failed: {exc.message[:200]}") from None
+        (lock,) = abi_decode([_LOCK], bytes.fromhex(str(reply)[2:]))
+        year = compliance_destinations().get(bytes(lock[5]))
+        if year is None:
+            return
+        try:
+            self.simulate(sender, ledger, self.encode(op, request, sender))
+        except Reverted:
+            return  # e.g. the market's lock: the flow records and answers the decoded revert
+        except RpcUnavailable as exc:
+            raise self._unavailable(f"chain RPC unavailable: {exc.reason}") from None
+        raise ComplianceLock(
+            f"lock {request.lock_id} is held for the Hubei compliance destination of {year}: "
+            "compliance locks are settled with confirm_compliance_use (a use the market opened "
+            "with use_for_compliance); release this lock with release_lock",
+            field="lock_id",
+            lock_id=str(request.lock_id),
+            year=year,
+        )
 
     def _execute_or_release(self, record: SigningRequest, key: SigningKey) -> Answer:
         """Run `_execute`; a database error before signing frees the request for a retry."""

@@ -1,5 +1,6 @@
 """Ecological-damage compensation (生态环境损害赔偿): a court case's text is stored as the
-preimage of the referenceHash retired with, and the certificate shows it as verified."""
+preimage of the referenceHash retired with (storing it needs an API token; reading is public),
+and the certificate shows it as verified."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from test_node_support import (  # noqa: F401  (fixtures)
     node_settings_fixture,
     scanner,
 )
+from test_node_tx_support import token
 
 from carbon_chain.devchain import DevRegistry
 from carbon_chain.domain import RetirementPurpose
@@ -38,14 +40,21 @@ def _retire(dev: DevRegistry, batch_id: int, amount: int, reference: bytes) -> i
     )
 
 
+def _bearer(settings: Settings) -> dict[str, str]:
+    """Headers with a fresh read-only API token (any valid token may store a reference)."""
+    return {"Authorization": f"Bearer {token(settings, None, '', name='court clerk')}"}
+
+
 def test_compensation_certificate_shows_the_verified_case(
     dev: DevRegistry, node_settings: Settings, engine: Engine, client: TestClient
 ) -> None:
-    stored = client.post("/v1/references", json={"kind": "court_case", "text": CASE})
+    body = {"kind": "court_case", "text": CASE}
+    headers = _bearer(node_settings)
+    stored = client.post("/v1/references", json=body, headers=headers)
     assert stored.status_code == 201, stored.text
     digest = stored.json()["reference_hash"]
     assert digest == "0x" + keccak(CASE.encode("utf-8")).hex()
-    again = client.post("/v1/references", json={"kind": "court_case", "text": CASE})
+    again = client.post("/v1/references", json=body, headers=headers)
     assert again.status_code == 200 and again.json()["reference_hash"] == digest
     assert client.get(f"/v1/references/{digest}").json()["text"] == CASE
 
@@ -94,7 +103,24 @@ def test_compensation_certificate_shows_the_verified_case(
     assert client.get(f"/v1/certificates/{verified}").json()["case"]["text"] == CASE
 
 
-def test_reference_input_is_checked(client: TestClient) -> None:
+def test_storing_a_reference_needs_a_token(node_settings: Settings, client: TestClient) -> None:
+    body = {"kind": "court_case", "text": "(2026)鄂01民初1号"}
+    missing = client.post("/v1/references", json=body)
+    assert missing.status_code == 401 and missing.json()["error"] == "unauthorized"
+    forged = {"Authorization": "Bearer rnt_" + "0" * 16 + "_" + "1" * 64}
+    assert client.post("/v1/references", json=body, headers=forged).status_code == 401
+    expired = token(node_settings, None, "", name="expired", expires_in=1, now=1)
+    stale = {"Authorization": f"Bearer {expired}"}
+    assert client.post("/v1/references", json=body, headers=stale).status_code == 401
+    digest = "0x" + keccak(body["text"].encode("utf-8")).hex()
+    assert client.get(f"/v1/references/{digest}").status_code == 404  # nothing was stored
+    stored = client.post("/v1/references", json=body, headers=_bearer(node_settings))
+    assert stored.status_code == 201 and stored.json()["reference_hash"] == digest
+    assert client.get(f"/v1/references/{digest}").status_code == 200  # reading stays public
+
+
+def test_reference_input_is_checked(node_settings: Settings, client: TestClient) -> None:
+    headers = _bearer(node_settings)
     for body in (
         {"kind": "court_case", "text": ""},
         {"kind": "court_case", "text": "x" * 4001},
@@ -103,7 +129,7 @@ def test_reference_input_is_checked(client: TestClient) -> None:
         {"kind": "court_case"},
         {"kind": "court_case", "text": 12},
     ):
-        response = client.post("/v1/references", json=body)
+        response = client.post("/v1/references", json=body, headers=headers)
         assert response.status_code == 422, (body, response.text)
     assert client.get("/v1/references/0x" + "ab" * 32).status_code == 404
     assert client.get("/v1/references/0x12").status_code == 422

@@ -8,8 +8,10 @@ import io
 from collections import defaultdict
 from typing import Any
 
+import pytest
 from eth_utils.crypto import keccak
 from fastapi.testclient import TestClient
+from sqlalchemy import delete, or_, select
 from sqlalchemy.engine import Engine
 from test_node_support import (  # noqa: F401  (fixtures)
     TONNE,
@@ -23,10 +25,15 @@ from carbon_chain.devchain import DevRegistry
 from carbon_chain.domain import CancellationKind, MethodologyKind, RetirementPurpose
 from carbon_chain.eip712 import ImportPayload
 from carbon_chain.merkle import AllocationTree
+from registry_node import migrate
+from registry_node.account import repository
 from registry_node.config import Settings
+from registry_node.models.index import EventLog, Transfer
+from registry_node.stats.repository import year_of
 
 DAY = 24 * 3600
 YEAR = 2026
+ZERO = "0x" + "0" * 40
 
 
 def _arg(dev: DevRegistry, receipt: Any, contract: Any, event: str, name: str) -> int:
@@ -121,6 +128,7 @@ def enterprise_scenario(dev: DevRegistry) -> dict[str, Any]:
         "points": points,
         "certificate": certificate,
         "project": project,
+        "methodology": pv,
         "uses": (use, second),
     }
 
@@ -244,3 +252,108 @@ def test_citizen_points_history_has_the_redemption(
     assert page.status_code == 200
     assert "Redeemed" in page.text and "0.300000" in page.text and "0.500000" in page.text
     assert f"/batches/{ids['points']}" in page.text
+
+
+def _csv(client: TestClient, path: str, **params: Any) -> list[dict[str, str]]:
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_statement_reads_the_transfers_table_not_the_logs(
+    dev: DevRegistry, node_settings: Settings, engine: Engine, client: TestClient
+) -> None:
+    ids = enterprise_scenario(dev)
+    scanner(dev, engine, node_settings).sync()
+    e = dev.actors.proponent.address
+    before = client.get(f"/v1/accounts/{e}/summary").json()
+    assert before["truncated"] is False
+    with engine.begin() as conn:
+        rows = conn.execute(
+            select(Transfer.sender, Transfer.recipient, Transfer.amount).where(
+                or_(Transfer.sender == e, Transfer.recipient == e),
+                Transfer.batch_id == ids["batch"],
+            )
+        ).all()
+        # Mints and burns are recorded: issuance, retirement, cancellation, export.
+        assert (ZERO, e, 50 * TONNE) in rows
+        assert (e, ZERO, 5 * TONNE) in rows and (e, ZERO, TONNE) in rows
+        conn.execute(delete(EventLog).where(EventLog.name.in_(("TransferSingle", "TransferBatch"))))
+    after = client.get(f"/v1/accounts/{e}/summary").json()
+    assert after == before
+
+
+def test_migration_backfills_mints_and_burns(
+    dev: DevRegistry, node_settings: Settings, engine: Engine
+) -> None:
+    enterprise_scenario(dev)
+    scanner(dev, engine, node_settings).sync()
+
+    def transfers() -> list[tuple[Any, ...]]:
+        with engine.connect() as conn:
+            return sorted(tuple(r) for r in conn.execute(select(Transfer)).all())
+
+    live = transfers()
+    minted_or_burnt = [r for r in live if ZERO in (r[4], r[5])]
+    assert minted_or_burnt
+    # Down to 0004: the table holds account-to-account moves only, as before this revision.
+    migrate.downgrade(engine, "0004_references")
+    assert transfers() == [r for r in live if r not in minted_or_burnt]
+    migrate.upgrade(engine)  # 0005 rebuilds the mint and burn rows from the stored logs
+    assert transfers() == live
+
+
+def test_statement_year_takes_compliance_uses_by_compliance_year(
+    dev: DevRegistry, node_settings: Settings, engine: Engine, client: TestClient
+) -> None:
+    ids = enterprise_scenario(dev)
+    a, mkt = dev.actors, dev.reg.market.functions
+    e = a.proponent
+    calendar = year_of(dev.now())
+    other = max(2025, calendar + 1)  # a compliance year that is not the request's calendar year
+    dev.send(a.agency, mkt.setComplianceYear(other, (2024, other, 1000, dev.now() + 365 * DAY)))
+    dev.send(a.agency, mkt.setMethodologyEligibility(other, ids["methodology"], True))
+    dev.send(a.agency, mkt.setCoveredEntity(other, e.address, 100 * TONNE))
+    receipt = dev.send(e, mkt.useForCompliance(other, ids["batch"], 2 * TONNE))
+    use = _arg(dev, receipt, dev.reg.market, "ComplianceUseRequested", "useId")
+    scanner(dev, engine, node_settings).sync()
+    path = f"/v1/accounts/{e.address}/summary"
+
+    uses = client.get(path, params={"year": other}).json()["compliance_uses"]
+    assert [(u["use_id"], u["year"]) for u in uses] == [(use, other)]
+    assert year_of(uses[0]["requested_at"]) == calendar != other
+    same = client.get(path, params={"year": calendar}).json()["compliance_uses"]
+    assert use not in [u["use_id"] for u in same]
+    assert all(u["year"] == calendar for u in same)
+    rows = _csv(client, f"{path}.csv", year=other)
+    assert [(r["section"], r["year"]) for r in rows if r["section"] == "compliance_use"] == [
+        ("compliance_use", str(other))
+    ]
+
+
+def test_a_truncated_statement_says_so(
+    dev: DevRegistry,
+    node_settings: Settings,
+    engine: Engine,
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    enterprise_scenario(dev)
+    scanner(dev, engine, node_settings).sync()
+    e = dev.actors.proponent.address
+    path = f"/v1/accounts/{e}/summary"
+    assert client.get(path).json()["truncated"] is False
+    assert all(r["section"] != "truncated" for r in _csv(client, f"{path}.csv"))
+
+    monkeypatch.setattr(repository, "MAX_RECORDS", 3)  # the proponent moved credits more often
+    body = client.get(path).json()
+    assert body["truncated"] is True
+    rows = _csv(client, f"{path}.csv")
+    assert rows[0]["section"] == "truncated" and rows[0]["item"] == "true"
+    assert "3 records" in rows[0]["reference"]
+    assert sum(r["section"] != "truncated" for r in rows) > 0
+
+    monkeypatch.setattr(repository, "MAX_RECORDS", 50_000)
+    monkeypatch.setattr(repository, "MAX_HOLDINGS", 1)  # it holds two batches
+    capped = client.get(path).json()
+    assert capped["truncated"] is True and len(capped["holdings"]) == 1

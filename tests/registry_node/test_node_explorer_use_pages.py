@@ -15,6 +15,7 @@ from eth_utils.crypto import keccak
 from fastapi.testclient import TestClient
 from test_node_enterprise_summary import YEAR, enterprise_scenario
 from test_node_explorer_support import indexed_scenario
+from test_node_tx_support import token
 
 from carbon_chain.devchain import DevRegistry
 from carbon_chain.domain import RetirementPurpose
@@ -225,7 +226,12 @@ def test_paired_share_on_certificates_and_compensation_case(
     # The case text appears once the node holds its preimage.
     before = _text(client.get(f"/certificates/{ids['compensation']}", params={"lang": "en"}).text)
     assert "not verified" in before and CASE not in before
-    stored = client.post("/v1/references", json={"kind": "court_case", "text": CASE})
+    clerk = token(use_index.settings, None, "", name="court clerk")  # storing needs a token
+    stored = client.post(
+        "/v1/references",
+        json={"kind": "court_case", "text": CASE},
+        headers={"Authorization": f"Bearer {clerk}"},
+    )
     assert stored.status_code in (200, 201)
     after = _text(client.get(f"/certificates/{ids['compensation']}", params={"lang": "en"}).text)
     assert CASE in after and "verified: the keccak256" in after

@@ -173,3 +173,8 @@ def test_plan_refuses_what_holdings_cannot_cover(
         answer = client.post("/v1/retirement-plans", json=payload)
         assert 400 <= answer.status_code < 500, (payload, answer.text)
         assert "error" in answer.json()
+    # Compliance use is not a retirement: the ledger refuses COMPLIANCE_OFFSET, so does the plan.
+    offset = {"holder": proponent, "amount": TONNE, "purpose": "COMPLIANCE_OFFSET"}
+    refused = client.post("/v1/retirement-plans", json=offset)
+    assert refused.status_code == 422 and refused.json()["field"] == "purpose"
+    assert "use_for_compliance" in refused.json()["detail"]

@@ -190,6 +190,29 @@ def test_strict_request_models(
     assert r.json()["field"] == field
 
 
+def test_retire_refuses_compliance_offset_naming_use_for_compliance(
+    node: TestClient, tx_settings: Settings
+) -> None:
+    proponent = token(tx_settings, "proponent", "retire")
+    body = {
+        "batch_id": 1,
+        "amount": TONNE,
+        "beneficiary": "0x8ba1f109551bD432803012645Ac136ddd64DBA72",
+        "purpose": "COMPLIANCE_OFFSET",
+        "reference_hash": h32("hubei"),
+        "region": 420100,
+    }
+    r = node.post("/v1/tx/retire", json=body, headers=auth(proponent))
+    assert r.status_code == 422 and r.json()["field"] == "purpose"
+    assert "/v1/tx/use_for_compliance" in r.json()["detail"]
+    event = node.post(
+        "/v1/tx/retire", json={**body, "purpose": "EVENT_NEUTRALITY"}, headers=auth(proponent)
+    )
+    assert event.status_code == 422 and "retire_for_event" in event.json()["detail"]
+    schema = node.get("/openapi.json").json()["components"]["schemas"]["Retire"]
+    assert "COMPLIANCE_OFFSET" not in schema["properties"]["purpose"]["enum"]
+
+
 @pytest.mark.parametrize(
     "account",
     [

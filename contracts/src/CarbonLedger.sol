@@ -529,6 +529,11 @@ contract CarbonLedger is ICarbonLedger, ERC1155, ReentrancyGuardTransient {
         returns (uint256 cancellationId)
     {
         Lock storage l = _openLock(lockId);
+        // A holder's own lock addressed to a Hubei compliance year would reach the market outside
+        // its cap and eligibility rules: only the market's locks are exported there.
+        if (!_marketLocks[lockId] && _market != address(0)) {
+            if (ICarbonMarket(_market).complianceYearOf(l.destinationHash) != 0) revert LedgerComplianceViaMarket();
+        }
         l.status = LockStatus.EXPORTED;
         uint256 batchId = l.batchId;
         uint64 amt = l.amount;

@@ -56,6 +56,9 @@ contract CarbonMarket is ICarbonMarket, EIP712, ReentrancyGuardTransient {
     /// Key 0 is the head. Inserting checks only the neighbours named by the caller's hint.
     mapping(address partner => mapping(uint256 start => OriginRange)) private _ranges;
     mapping(uint256 redemptionId => Redemption) private _redemptions;
+    /// @dev The compliance destination hash of each configured year, so the ledger can tell a
+    /// holder's export lock addressed to the Hubei market from one to another platform.
+    mapping(bytes32 destinationHash => uint16 year) private _destinationYears;
 
     struct OriginRange {
         uint256 end;
@@ -84,6 +87,7 @@ contract CarbonMarket is ICarbonMarket, EIP712, ReentrancyGuardTransient {
         }
         if (terms.closesAt <= block.timestamp) revert MarketComplianceYearClosed(year, terms.closesAt);
         _years[year] = terms;
+        _destinationYears[complianceDestination(year)] = year;
         emit ComplianceYearSet(year, terms);
     }
 
@@ -317,6 +321,10 @@ contract CarbonMarket is ICarbonMarket, EIP712, ReentrancyGuardTransient {
 
     function complianceYear(uint16 year) external view returns (ComplianceYear memory) {
         return _years[year];
+    }
+
+    function complianceYearOf(bytes32 destinationHash) external view returns (uint16) {
+        return _destinationYears[destinationHash];
     }
 
     function isEligible(uint16 year, uint256 methodologyId) external view returns (bool) {

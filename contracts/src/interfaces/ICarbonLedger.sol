@@ -73,7 +73,8 @@ interface ICarbonLedger {
     error LedgerMarketAlreadySet(address market);
     /// @notice The address is not a CarbonMarket connected to this ledger.
     error LedgerInvalidMarket(address market);
-    /// @notice Compliance use goes through the CarbonMarket (capped, eligibility-checked), not `retire`.
+    /// @notice Compliance use goes through the CarbonMarket (capped, eligibility-checked), not `retire`
+    /// nor the export of a holder's own lock addressed to a compliance year.
     error LedgerComplianceViaMarket();
     /// @notice This purpose needs a reference hash (the court case of an ecological compensation).
     error LedgerReferenceRequired(RetirementPurpose purpose);

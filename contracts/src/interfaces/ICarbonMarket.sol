@@ -121,6 +121,8 @@ interface ICarbonMarket {
     function ledger() external view returns (address);
     function complianceYear(uint16 year) external view returns (ComplianceYear memory);
     function isEligible(uint16 year, uint256 methodologyId) external view returns (bool);
+    /// @notice The compliance year whose destination hash this is (0: not a configured year's).
+    function complianceYearOf(bytes32 destinationHash) external view returns (uint16);
     function coveredEntity(uint16 year, address entity) external view returns (CoveredEntity memory);
     /// @notice The grams `entity` may still use in `year`.
     function availableCap(uint16 year, address entity) external view returns (uint256);

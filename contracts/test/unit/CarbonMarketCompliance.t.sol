@@ -366,6 +366,30 @@ contract CarbonMarketComplianceTest is MarketFixture {
         _use(99, TONNE);
     }
 
+    /// @notice A holder's own export lock addressed to the Hubei market cannot be exported by the
+    /// issuer (it would bypass the cap); it can only be released.
+    function test_RevertWhen_ConfirmExportOfOwnLockToComplianceDestination() public {
+        bytes32 destination = market.complianceDestination(YEAR);
+        assertEq(market.complianceYearOf(destination), YEAR);
+        vm.prank(enterprise);
+        uint256 lockId = ledger.lockForExport(batchId, 2 * CAP, destination);
+        vm.expectRevert(ICarbonLedger.LedgerComplianceViaMarket.selector);
+        vm.prank(issuer);
+        ledger.confirmExport(lockId, keccak256("HBETS record"));
+        vm.prank(issuer);
+        ledger.releaseLock(lockId, "compliance goes through the market");
+        assertEq(ledger.balanceOf(enterprise, batchId), 2 * CAP);
+    }
+
+    function test_ConfirmExport_OwnLockToAnotherPlatform() public {
+        vm.prank(enterprise);
+        uint256 lockId = ledger.lockForExport(batchId, TONNE, keccak256("partner:shenzhen"));
+        assertEq(market.complianceYearOf(keccak256("partner:shenzhen")), 0);
+        vm.prank(issuer);
+        ledger.confirmExport(lockId, keccak256("SZCI import record"));
+        assertEq(uint8(ledger.getLock(lockId).status), uint8(LockStatus.EXPORTED));
+    }
+
     /// @notice A suspended project's credits stay held but are not surrendered to the market.
     function test_RevertWhen_UseForComplianceProjectSuspended() public {
         uint256 projectId = ledger.getBatch(batchId).projectId;

@@ -20,16 +20,14 @@ from test_node_market_support import (  # noqa: F401  (fixtures)
     market_keyfiles_fixture,
     market_node_fixture,
     points_batch,
+    serving_market_node,
 )
-from test_node_tx_support import KeyFiles, base_settings, open_client, token
+from test_node_tx_support import KeyFiles
 
 from carbon_chain.devchain import DevRegistry
-from registry_node import migrate
 from registry_node.compliance.service import destination_hash
-from registry_node.db import make_engine
 from registry_node.points.sweep import ExpirySweep
 from registry_node.tx.models import SigningRequest
-from registry_node.tx.ops import ROLE_OPS
 
 LOCKED = 1  # LockStatus.LOCKED
 
@@ -83,16 +81,8 @@ def quick_node_fixture(
     tmp_path: Path, dev: DevRegistry, market_keyfiles: KeyFiles
 ) -> Iterator[MarketNode]:
     """A market node that answers 202 after one second without a receipt (mining paused)."""
-    settings = base_settings(tmp_path, dev, market_keyfiles, chunk_size=50, tx_receipt_timeout=1.0)
-    engine = make_engine(settings)
-    migrate.upgrade(engine)
-    tokens = {
-        name: token(settings, name, ",".join(sorted(ROLE_OPS[role])))  # type: ignore[index]
-        for name, (_, role) in MARKET_KEYS.items()
-    }
-    with open_client(settings, market_keyfiles) as client:
-        yield MarketNode(dev, settings, engine, client, tokens)
-    engine.dispose()
+    with serving_market_node(tmp_path, dev, market_keyfiles, tx_receipt_timeout=1.0) as node:
+        yield node
 
 
 def _sweep(node: MarketNode, **body: object) -> dict[str, Any]:

@@ -8,6 +8,7 @@ helpers; the operations under test go through the node's signing API.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,21 +95,32 @@ class MarketNode:
         return response.json()
 
 
-@pytest.fixture(name="market_node")
-def market_node_fixture(
-    tmp_path: Path, dev: DevRegistry, market_keyfiles: KeyFiles
+@contextmanager
+def serving_market_node(
+    tmp_path: Path, dev: DevRegistry, keyfiles: KeyFiles, **overrides: Any
 ) -> Iterator[MarketNode]:
     """A node on a fresh SQLite database with agency, proponent and citizen tokens."""
-    settings = base_settings(tmp_path, dev, market_keyfiles, chunk_size=50)
+    settings = base_settings(tmp_path, dev, keyfiles, chunk_size=50, **overrides)
     engine = make_engine(settings)
     migrate.upgrade(engine)
     tokens = {
         name: token(settings, name, ",".join(sorted(ROLE_OPS[role])))  # type: ignore[index]
         for name, (_, role) in MARKET_KEYS.items()
     }
-    with open_client(settings, market_keyfiles) as client:
-        yield MarketNode(dev, settings, engine, client, tokens)
-    engine.dispose()
+    try:
+        with open_client(settings, keyfiles) as client:
+            yield MarketNode(dev, settings, engine, client, tokens)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(name="market_node")
+def market_node_fixture(
+    tmp_path: Path, dev: DevRegistry, market_keyfiles: KeyFiles
+) -> Iterator[MarketNode]:
+    """A node on a fresh SQLite database with agency, proponent and citizen tokens."""
+    with serving_market_node(tmp_path, dev, market_keyfiles) as node:
+        yield node
 
 
 # ---------------------------------------------------------------------- scenarios on chain

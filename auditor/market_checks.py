@@ -9,13 +9,16 @@ import itertools
 from collections import defaultdict
 from typing import Any
 
-from eth_abi.abi import encode
-from eth_utils.crypto import keccak
-
 from auditor.findings import AuditContext, CheckResult, compare, compare_entities, exists, show
 from auditor.replay import ComplianceUseStatus, ImportRec, LedgerState, Position
 from auditor.sources import recover_signer
-from carbon_chain.domain import AccountKind, AccountStatus, LockStatus, MethodologyKind
+from carbon_chain.domain import (
+    AccountKind,
+    AccountStatus,
+    LockStatus,
+    MethodologyKind,
+    compliance_destination,
+)
 from carbon_chain.eip712 import ImportPayload, import_digest, market_domain
 
 BPS = 10_000
@@ -25,11 +28,6 @@ LOCK_OF_USE = {
     ComplianceUseStatus.EXPORTED: LockStatus.EXPORTED,
     ComplianceUseStatus.RELEASED: LockStatus.RELEASED,
 }
-
-
-def compliance_destination(year: int) -> bytes:
-    """The lock destination of a compliance year: keccak256(abi.encode("HUBEI-ETS", year))."""
-    return keccak(encode(["string", "uint16"], ["HUBEI-ETS", year]))
 
 
 def _payload(i: ImportRec) -> ImportPayload:

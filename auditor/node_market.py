@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.findings import AuditContext, CheckResult
-from auditor.market_checks import compliance_destination
 from auditor.node import NodeReader, grams
 from auditor.replay import ZERO, ComplianceUseStatus, LedgerState
-from carbon_chain.domain import CancellationKind, MethodologyKind
+from carbon_chain.domain import CancellationKind, MethodologyKind, compliance_destination
 
 YEARS = "/v1/compliance/years"
 YEAR = "/v1/compliance/years/{year}"

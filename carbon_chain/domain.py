@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from enum import IntEnum
 
 from eth_utils.crypto import keccak
@@ -83,3 +84,21 @@ ORACLE_ROLE = keccak(text="ORACLE_ROLE")
 PAUSER_ROLE = keccak(text="PAUSER_ROLE")
 
 WUHAN = 420100
+
+
+# abi.encode(string "HUBEI-ETS", uint16 year): the string's offset (0x40), the year, then the
+# string's length (9) and its bytes padded to a word. Encoded by hand: the node builds all 2^16.
+_HUBEI_HEAD = (0x40).to_bytes(32, "big")
+_HUBEI_TAIL = (9).to_bytes(32, "big") + b"HUBEI-ETS".ljust(32, b"\0")
+
+
+def compliance_destination(year: int) -> bytes:
+    """Return a compliance year's lock destination, as CarbonMarket.complianceDestination:
+    keccak256(abi.encode("HUBEI-ETS", year))."""
+    return keccak(_HUBEI_HEAD + year.to_bytes(32, "big") + _HUBEI_TAIL)
+
+
+@functools.cache
+def compliance_destinations() -> dict[bytes, int]:
+    """Return destination hash → year for every uint16 year (≈0.3 s, once per process)."""
+    return {compliance_destination(year): year for year in range(2**16)}

@@ -835,8 +835,8 @@ class Scenario:
     def partner_import(self, project_id: int) -> dict[str, Any]:
         """Mutual recognition: a partner's attested credits imported; an overlap refused."""
         start, end = quarter_before(quarter_before(self.now())[0])
-        d = Deployment.load(self.data / "deployment.json")
-        domain = market_domain(d.chain_id, d.market)
+        bound = self._bound()
+        domain = market_domain(bound.chain_id, bound.market.address)
         record = json.dumps(
             {"platform": "Shenzhen carbon-inclusive platform", "cancellation": "SZCI-2026-0815"},
             sort_keys=True,

@@ -7,10 +7,9 @@ import io
 from collections import defaultdict
 from datetime import UTC, datetime
 
-from eth_abi.abi import encode
-from eth_utils.crypto import keccak
 from sqlalchemy.orm import Session
 
+from carbon_chain.domain import compliance_destination
 from carbon_chain.units import format_tonnes
 from registry_node.common.pagination import Page, PageParams
 from registry_node.common.types import Amount
@@ -43,7 +42,7 @@ def iso(seconds: int | None) -> str | None:
 
 def destination_hash(year: int) -> str:
     """Return the lock destination of a compliance year, as CarbonMarket computes it."""
-    return "0x" + keccak(encode(["string", "uint16"], ["HUBEI-ETS", year])).hex()
+    return "0x" + compliance_destination(year).hex()
 
 
 def parse_status(value: str | None) -> int | None:

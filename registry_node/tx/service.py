@@ -7,7 +7,6 @@ that a crash between any two leaves a state the next request or `reconcile` can 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
@@ -30,6 +29,7 @@ from web3.contract import Contract
 
 from carbon_chain.abi import load_abi
 from carbon_chain.chain import ErrorDecoder
+from carbon_chain.domain import compliance_destinations
 from carbon_chain.events import EventCodec
 from carbon_chain.manifest import Deployment
 from carbon_chain.signer import SignerError, decode_signed_transaction
@@ -107,16 +107,6 @@ _GET_LOCK = keccak(text="getLock(uint256)")[:4]
 # CarbonLedger's Lock struct (types/RegistryTypes.sol): holder, amount, status, batchId, lockedAt,
 # destinationHash.
 _LOCK = "(address,uint64,uint8,uint56,uint40,bytes32)"
-
-
-@functools.cache
-def compliance_destinations() -> dict[bytes, int]:
-    """Return destination hash → year for every uint16 year, as CarbonMarket.complianceDestination
-    computes it: keccak256(abi.encode("HUBEI-ETS", year)) (≈0.3 s, once per process)."""
-    # abi.encode(string, uint16): offset of the string (0x40), the year, length 9, the bytes.
-    head = (0x40).to_bytes(32, "big")
-    tail = (9).to_bytes(32, "big") + b"HUBEI-ETS".ljust(32, b"\0")
-    return {keccak(head + year.to_bytes(32, "big") + tail): year for year in range(2**16)}
 
 
 class Reverted(Exception):

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
 
+import {GasMeter} from "../utils/GasMeter.sol";
 import {RegistryFixture} from "../utils/Fixture.sol";
 import {PlainERC1155} from "./PlainERC1155.sol";
 import {ICarbonLedger} from "../../src/interfaces/ICarbonLedger.sol";
@@ -30,8 +31,7 @@ import {CancellationKind, ReportInput, RetirementPurpose} from "../../src/types/
 ///   transaction's origin is; a relayed claim pays 2,500 more for the cold receiver check).
 /// - forge rewrites registry.json with the entries of the current run only: run the whole file
 ///   (`forge test --match-path contracts/test/gas/GasBench.t.sol`), not a single test.
-abstract contract GasBenchBase is RegistryFixture {
-    string internal constant GROUP = "registry";
+abstract contract GasBenchBase is RegistryFixture, GasMeter {
     uint16 internal constant VINTAGE = 2025;
     uint256 internal constant TONNE = 1_000_000; // grams
     uint256 internal constant QUANTITY = 1_000 * TONNE;
@@ -40,30 +40,8 @@ abstract contract GasBenchBase is RegistryFixture {
     /// @dev Calldata of the next submitReport, signed in setUp (signing reads the registry).
     bytes internal submitCalldata;
 
-    /// @notice Call `target` as `caller` with `data`, record its call gas as `name` and the calldata
-    /// gas as `calldata_<name>`.
-    function _measure(string memory name, address caller, address target, bytes memory data)
-        internal
-        returns (uint256 gasUsed, bytes memory result)
-    {
-        uint256 calldataGas = _calldataGas(data);
-        vm.prank(caller);
-        bool ok;
-        (ok, result) = target.call(data);
-        if (!ok) {
-            assembly ("memory-safe") {
-                revert(add(result, 0x20), mload(result))
-            }
-        }
-        gasUsed = vm.snapshotGasLastCall(GROUP, name);
-        vm.snapshotValue(GROUP, string.concat("calldata_", name), calldataGas);
-    }
-
-    /// @notice EIP-2028 calldata cost: 4 gas per zero byte, 16 per non-zero byte.
-    function _calldataGas(bytes memory data) internal pure returns (uint256 cost) {
-        for (uint256 i = 0; i < data.length; ++i) {
-            cost += data[i] == 0 ? 4 : 16;
-        }
+    function _gasGroup() internal pure override returns (string memory) {
+        return "registry";
     }
 
     /// @notice Store the calldata of `projectId`'s next report signed by the first `k` verifiers.

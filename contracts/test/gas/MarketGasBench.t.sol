@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {GasMeter} from "../utils/GasMeter.sol";
 import {MarketFixture} from "../utils/MarketFixture.sol";
 import {ICarbonLedger} from "../../src/interfaces/ICarbonLedger.sol";
 import {ICarbonMarket} from "../../src/interfaces/ICarbonMarket.sol";
@@ -13,31 +14,9 @@ import {AccountKind} from "../../src/types/RegistryTypes.sol";
 /// to `calldata_<name>`, the EIP-2028 calldata gas of the same call.
 /// Run the whole file (`forge test --match-path contracts/test/gas/MarketGasBench.t.sol`): forge
 /// rewrites market.json with the entries of the current run only.
-abstract contract MarketGasBenchBase is MarketFixture {
-    string internal constant GROUP = "market";
-
-    function _measure(string memory name, address caller, address target, bytes memory data)
-        internal
-        returns (uint256 gasUsed, bytes memory result)
-    {
-        uint256 calldataGas = _calldataGas(data);
-        vm.prank(caller);
-        bool ok;
-        (ok, result) = target.call(data);
-        if (!ok) {
-            assembly ("memory-safe") {
-                revert(add(result, 0x20), mload(result))
-            }
-        }
-        gasUsed = vm.snapshotGasLastCall(GROUP, name);
-        vm.snapshotValue(GROUP, string.concat("calldata_", name), calldataGas);
-    }
-
-    /// @notice EIP-2028 calldata cost: 4 gas per zero byte, 16 per non-zero byte.
-    function _calldataGas(bytes memory data) internal pure returns (uint256 cost) {
-        for (uint256 i = 0; i < data.length; ++i) {
-            cost += data[i] == 0 ? 4 : 16;
-        }
+abstract contract MarketGasBenchBase is MarketFixture, GasMeter {
+    function _gasGroup() internal pure override returns (string memory) {
+        return "market";
     }
 }
 
@@ -136,7 +115,7 @@ contract CancelExpiredGasBench is MarketGasBenchBase {
     function test_gas_cancelExpired_10holders() public {
         bytes memory data = abi.encodeCall(ICarbonLedger.cancelExpired, (pointsId, holders));
         (uint256 gasUsed, bytes memory result) = _measure("cancelExpired_10holders", issuer, address(ledger), data);
-        vm.snapshotValue(GROUP, "cancelExpired_perHolder", gasUsed / HOLDERS);
+        vm.snapshotValue(_gasGroup(), "cancelExpired_perHolder", gasUsed / HOLDERS);
         assertEq(abi.decode(result, (uint256)), HOLDERS * TONNE + 45);
         assertEq(ledger.getBatchSupply(pointsId).cancelled, HOLDERS * TONNE + 45);
     }
